@@ -1,0 +1,127 @@
+#include "core/output_queue.h"
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace muxd {
+namespace {
+
+constexpr size_t max_iovecs = 16;
+constexpr uint64_t max_sendfile_chunk = 1 << 30;
+
+}  // namespace
+
+void OutputQueue::append(std::string_view bytes) {
+  bytes_.append(bytes);
+  appended(bytes.size());
+}
+
+void OutputQueue::appended(size_t n) {
+  if (n == 0) return;
+  pending_ += n;
+  if (!empty() && segments_.back().kind == Kind::owned) {
+    segments_.back().length += n;
+    return;
+  }
+  segments_.push_back({Kind::owned, n, nullptr, -1, 0, nullptr});
+}
+
+void OutputQueue::append_external(const char* data, size_t length, std::shared_ptr<const void> owner) {
+  if (length == 0) return;
+  pending_ += length;
+  segments_.push_back({Kind::external, length, data, -1, 0, std::move(owner)});
+}
+
+void OutputQueue::append_file(int fd, off_t offset, uint64_t length, std::shared_ptr<const void> owner) {
+  if (length == 0) return;
+  pending_ += length;
+  segments_.push_back({Kind::file, length, nullptr, fd, offset, std::move(owner)});
+}
+
+void OutputQueue::clear() {
+  segments_.clear();
+  head_ = 0;
+  pending_ = 0;
+  bytes_.clear();
+}
+
+void OutputQueue::pop_front() {
+  segments_[head_].owner.reset();
+  if (++head_ == segments_.size()) {
+    segments_.clear();  // keeps capacity: no allocation per response
+    head_ = 0;
+  }
+}
+
+OutputQueue::Flush OutputQueue::flush(int socket_fd) {
+  while (!empty()) {
+    Segment& front = segments_[head_];
+    Flush result = front.kind == Kind::file ? flush_file(socket_fd, front) : flush_memory(socket_fd);
+    if (result != Flush::done) return result;
+  }
+  return Flush::done;
+}
+
+OutputQueue::Flush OutputQueue::flush_file(int socket_fd, Segment& segment) {
+  size_t chunk = static_cast<size_t>(std::min(segment.length, max_sendfile_chunk));
+  ssize_t n = ::sendfile(socket_fd, segment.fd, &segment.offset, chunk);
+  if (n > 0) {
+    segment.length -= static_cast<uint64_t>(n);
+    pending_ -= static_cast<uint64_t>(n);
+    if (segment.length == 0) pop_front();
+    return static_cast<size_t>(n) < chunk ? Flush::would_block : Flush::done;
+  }
+  if (n == 0) return Flush::file_shrank;
+  if (errno == EAGAIN || errno == EINTR) return errno == EAGAIN ? Flush::would_block : Flush::done;
+  return Flush::error;
+}
+
+// Gathers the memory segments up to the next file into one writev. When a file
+// follows, MSG_MORE keeps the headers in the same packet as the file's start.
+OutputQueue::Flush OutputQueue::flush_memory(int socket_fd) {
+  iovec iov[max_iovecs];
+  size_t count = 0;
+  size_t owned_offset = 0;
+  size_t total = 0;
+  size_t i = head_;
+  for (; i < segments_.size() && count < max_iovecs && segments_[i].kind != Kind::file; ++i) {
+    const Segment& segment = segments_[i];
+    const char* data = segment.data;
+    if (segment.kind == Kind::owned) {
+      data = bytes_.readable().data() + owned_offset;
+      owned_offset += segment.length;
+    }
+    iov[count++] = {const_cast<char*>(data), static_cast<size_t>(segment.length)};
+    total += segment.length;
+  }
+  msghdr message{};
+  message.msg_iov = iov;
+  message.msg_iovlen = count;
+  int flags = MSG_NOSIGNAL | (i < segments_.size() ? MSG_MORE : 0);
+  ssize_t n = ::sendmsg(socket_fd, &message, flags);
+  if (n >= 0) {
+    advance_memory(static_cast<size_t>(n));
+    return static_cast<size_t>(n) < total ? Flush::would_block : Flush::done;  // socket buffer full
+  }
+  if (errno == EAGAIN) return Flush::would_block;
+  return errno == EINTR ? Flush::done : Flush::error;
+}
+
+void OutputQueue::advance_memory(size_t written) {
+  pending_ -= written;
+  while (written > 0) {
+    Segment& segment = segments_[head_];
+    size_t step = static_cast<size_t>(std::min<uint64_t>(written, segment.length));
+    if (segment.kind == Kind::owned) bytes_.consume(step);
+    if (segment.kind == Kind::external) segment.data += step;
+    segment.length -= step;
+    written -= step;
+    if (segment.length == 0) pop_front();
+  }
+}
+
+}  // namespace muxd

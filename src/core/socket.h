@@ -1,0 +1,19 @@
+#pragma once
+// Socket set-up helpers. Every descriptor is non-blocking and close-on-exec;
+// failures throw std::system_error with a message naming the address.
+#include "core/address.h"
+#include "core/unique_fd.h"
+
+namespace muxd {
+
+UniqueFd listen_tcp(const SocketAddress& address, int backlog = 4096, bool reuse_port = false);
+UniqueFd bind_udp(const SocketAddress& address);
+// Starts a non-blocking connect; completion shows as EPOLLOUT, then check socket_error().
+UniqueFd connect_tcp(const SocketAddress& address);
+
+SocketAddress local_address(int fd);
+SocketAddress peer_address(int fd);
+int socket_error(int fd);  // SO_ERROR: 0 when a non-blocking connect succeeded
+void set_nodelay(int fd);
+
+}  // namespace muxd
