@@ -1,0 +1,148 @@
+"""Files that cannot be served, or that change while being sent."""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import threading
+import unittest
+
+from httpkit import HANG_BOUND, MIB, MUXD_BIN, RawConnection, SiteRoot, get, start_http, write_random_file
+
+BIG = 40 * MIB
+LISTENING = re.compile(r"muxd http listening on \S+:(\d+)")
+
+
+class DemotedServer:
+    """`muxd http` run as nobody through setpriv, so that permission checks apply even when tests run as root."""
+
+    def __init__(self, root):
+        cmd = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", MUXD_BIN, "http",
+               "--listen", "127.0.0.1:0", "--root", root, "--access-log", "off"]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE)
+        self.port = None
+        self.lines = []
+        ready = threading.Event()
+        threading.Thread(target=self._drain, args=(ready,), daemon=True).start()
+        if not ready.wait(20) or self.port is None:
+            self.stop()
+            raise RuntimeError(f"{cmd} never printed its listening line: {self.lines}")
+
+    def _drain(self, ready):
+        for raw in self.proc.stderr:
+            line = raw.decode("utf-8", "replace")
+            self.lines.append(line)
+            match = LISTENING.search(line)
+            if match and self.port is None:
+                self.port = int(match.group(1))
+                ready.set()
+        ready.set()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class PermissionTest(unittest.TestCase):
+    """Mode 000 -> 403 (nginx maps EACCES to 403). Root reads everything, so the server runs as nobody."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = SiteRoot({"open.txt": "readable", "locked.txt": "secret", "closed/inner.txt": "secret"})
+        os.chmod(cls.root.file("locked.txt"), 0)
+        os.chmod(cls.root.file("closed"), 0)
+        if os.geteuid() != 0:
+            cls.server = start_http(cls.root.path)
+        elif shutil.which("setpriv"):
+            cls.server = DemotedServer(cls.root.path)
+        else:
+            cls.root.cleanup()
+            raise unittest.SkipTest("running as root without setpriv: root can read a mode 000 file")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.root.cleanup()
+
+    def test_readable_file(self):
+        response = get(self.server.port, "/open.txt")
+        self.assertEqual((response.status, response.body), (200, b"readable"))
+
+    def test_unreadable_file_is_403(self):
+        response = get(self.server.port, "/locked.txt")
+        self.assertEqual(response.status, 403, str(response))
+        self.assertNotIn(b"secret", response.body)
+        self.assertEqual(response.header("Content-Length"), str(len(response.body)))
+
+    def test_file_in_unsearchable_directory_is_403(self):
+        response = get(self.server.port, "/closed/inner.txt")
+        self.assertEqual(response.status, 403, str(response))
+        self.assertNotIn(b"secret", response.body)
+
+
+class ChangingFileTest(unittest.TestCase):
+    def setUp(self):
+        self.root = SiteRoot({"a.txt": "hello", "nolisting/file.txt": "x"})
+        self.big_path = self.root.file("big.bin")
+        self.big_sha = write_random_file(self.big_path, BIG)
+        with open(self.big_path, "rb") as f:
+            self.big_data = f.read()
+        self.server = start_http(self.root.path)
+
+    def tearDown(self):
+        self.server.stop()
+        self.root.cleanup()
+
+    def start_download(self, read_first=MIB):
+        conn = RawConnection(self.server.port, timeout=30)
+        conn.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        head = conn.read_head()
+        self.assertIn(f"Content-Length: {BIG}".encode(), head)
+        conn.read_exactly(read_first)
+        return conn, read_first
+
+    def test_truncated_while_sending_closes_the_connection(self):
+        conn, already = self.start_download()
+        with conn:
+            os.truncate(self.big_path, MIB)
+            self.assertTrue(conn.closed_within(30), "a response whose file shrank must end with a close")
+            rest = conn.after_close
+        got = already + len(rest)
+        self.assertLess(got, BIG, "the client must see a short body, never a complete-looking one")
+        self.assertTrue(rest == self.big_data[already: already + len(rest)],
+                        "the bytes sent are the file's, never filler")
+        response = get(self.server.port, "/a.txt")
+        self.assertEqual((response.status, response.body), (200, b"hello"), "the server still answers")
+
+    def test_unlinked_while_sending_completes(self):
+        conn, already = self.start_download(0)
+        with conn:
+            os.unlink(self.big_path)
+            body = conn.read_exactly(BIG)
+        self.assertEqual(hashlib.sha256(body).hexdigest(), self.big_sha)
+        self.assertEqual(get(self.server.port, "/big.bin").status, 404)
+
+    def test_directory_without_index_is_not_listed(self):
+        response = get(self.server.port, "/nolisting/")
+        self.assertIn(response.status, (403, 404), str(response))
+        self.assertNotIn(b"file.txt", response.body)
+
+    def test_fifo_does_not_hang_the_server(self):
+        os.mkfifo(self.root.file("pipe"))
+        with RawConnection(self.server.port, timeout=HANG_BOUND) as conn:
+            conn.send("GET /pipe HTTP/1.1\r\nHost: x\r\n\r\n")
+            try:
+                response = conn.read_response()
+            except TimeoutError:
+                self.fail("GET of a FIFO hung (opened without O_NONBLOCK, or read from?)")
+        self.assertIn(response.status, (403, 404), f"a FIFO is not a file to serve: {response}")
+        self.assertEqual(get(self.server.port, "/a.txt").status, 200)
+
+
+if __name__ == "__main__":
+    unittest.main()

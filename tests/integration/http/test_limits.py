@@ -1,0 +1,117 @@
+"""Parser limits and malformed request lines: the right status, a short body, then close."""
+import unittest
+
+from httpkit import SiteRoot, exchange, responses_until_close, start_http
+
+KIB = 1024
+MAX_BODY = 1000
+
+
+class LimitsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.root = SiteRoot({"a.txt": "hello"})
+        cls.server = start_http(cls.root.path, "--max-body-bytes", MAX_BODY)
+        cls.port = cls.server.port
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.root.cleanup()
+
+    def send(self, request):
+        request = request.encode("latin-1") if isinstance(request, str) else request
+        response, closed = exchange(self.port, request, "GET")
+        return response, closed, f"request {request[:160]!r}...({len(request)} bytes) -> {response}"
+
+    def assert_error(self, request, statuses):
+        response, closed, where = self.send(request)
+        self.assertIn(response.status, statuses, where)
+        self.assertEqual(response.header("Content-Length"), str(len(response.body)), where)
+        self.assertTrue(0 < len(response.body) <= 1024, f"short body expected: {where}")
+        self.assertTrue(closed, f"the server must close after a framing error: {where}")
+
+    def assert_ok(self, request):
+        response, _, where = self.send(request)
+        self.assertIn(response.status, (200, 404), where)
+
+    @staticmethod
+    def with_headers(headers, version="HTTP/1.1"):
+        return f"GET /a.txt {version}\r\n" + "".join(f"{h}\r\n" for h in headers) + "Connection: close\r\n\r\n"
+
+    def test_request_line_limit_is_8_kib(self):
+        self.assert_ok(f"GET /{'a' * (8 * KIB - 100)} HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assert_error(f"GET /{'a' * (8 * KIB + 100)} HTTP/1.1\r\nHost: x\r\n\r\n", (414,))
+        self.assert_error(f"GET /{'a' * (64 * KIB)} HTTP/1.1\r\nHost: x\r\n\r\n", (414,))
+
+    def test_request_line_without_end(self):
+        # Never terminated, but longer than the limit: refused without waiting for the end.
+        self.assert_error(f"GET /{'a' * (16 * KIB)}", (414,))
+
+    def test_header_block_limit_is_32_kib(self):
+        big = [f"X-Filler-{i}: {'v' * 1000}" for i in range(29)]
+        self.assert_ok(self.with_headers(["Host: x"] + big))
+        bigger = [f"X-Filler-{i}: {'v' * 1000}" for i in range(40)]
+        self.assert_error(self.with_headers(["Host: x"] + bigger), (431,))
+        self.assert_error(self.with_headers(["Host: x", "X-Huge: " + "v" * (40 * KIB)]), (431,))
+
+    def test_header_count_limit_is_100(self):
+        # The request below also has a Connection header: 100 fields in all are fine, 101 are not.
+        self.assert_ok(self.with_headers(["Host: x"] + [f"X-H{i}: {i}" for i in range(98)]))
+        self.assert_error(self.with_headers(["Host: x"] + [f"X-H{i}: {i}" for i in range(99)]), (431,))
+        self.assert_error(self.with_headers(["Host: x"] + [f"X-H{i}: {i}" for i in range(500)]), (431,))
+
+    def test_body_over_max_body_bytes(self):
+        at_limit = "b" * MAX_BODY
+        self.assert_ok(f"GET /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: {MAX_BODY}\r\n\r\n{at_limit}")
+        self.assert_error(f"POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: {MAX_BODY + 1}\r\n\r\n", (413,))
+        self.assert_error(f"GET /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n", (413,))
+
+    def test_chunked_body_over_max_body_bytes(self):
+        chunks = "".join(f"{200:x}\r\n{'c' * 200}\r\n" for _ in range(6)) + "0\r\n\r\n"
+        request = f"GET /a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n{chunks}"
+        responses, closed = responses_until_close(self.port, request)
+        where = f"a 1200-byte chunked body -> {[str(r) for r in responses]}"
+        # The 200 for the GET may come before the body is read; a 413 must end the exchange.
+        self.assertTrue(responses, where)
+        self.assertEqual(responses[-1].status, 413, where)
+        self.assertTrue(closed, where)
+
+    def test_unsupported_versions_are_505(self):
+        for version in ("HTTP/2.0", "HTTP/1.2", "HTTP/3.0"):
+            with self.subTest(version=version):
+                self.assert_error(f"GET /a.txt {version}\r\nHost: x\r\n\r\n", (505,))
+
+    def test_malformed_request_lines_are_400(self):
+        cases = [
+            "GET /a.txt\r\n\r\n",                       # HTTP/0.9 is not supported
+            "GET  /a.txt HTTP/1.1\r\nHost: x\r\n\r\n",  # two spaces
+            "GET /a.txt HTTP/1.1 extra\r\nHost: x\r\n\r\n",
+            "GET /a.txt http/1.1\r\nHost: x\r\n\r\n",   # the version is case-sensitive
+            "GET /a.txt HTTP/1\r\nHost: x\r\n\r\n",
+            "GET /a.txt HTTP/1.1.1\r\nHost: x\r\n\r\n",
+            "GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /a\x01b HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /a.txt HTTP/1.1\rHost: x\r\n\r\n",      # bare CR
+            "G(T /a.txt HTTP/1.1\r\nHost: x\r\n\r\n",    # not a token
+            " GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+            "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",  # a TLS ClientHello-ish start
+            "HELLO\r\n\r\n",
+        ]
+        for request in cases:
+            with self.subTest(request=request):
+                self.assert_error(request, (400,))
+
+    def test_http11_without_host_is_400(self):
+        self.assert_error("GET /a.txt HTTP/1.1\r\n\r\n", (400,))
+        response, _, where = self.send("GET /a.txt HTTP/1.0\r\n\r\n")
+        self.assertEqual((response.status, response.body), (200, b"hello"), f"1.0 needs no Host: {where}")
+
+    def test_server_still_answers_after_the_errors(self):
+        self.send(f"GET /{'a' * (64 * KIB)} HTTP/1.1\r\nHost: x\r\n\r\n")
+        response, _, where = self.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertEqual(response.status, 200, where)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,99 @@
+"""Slow and stalled clients: they are cut after their timeout and never delay anyone else.
+
+Only generous upper bounds are asserted ("closed within N seconds"), never exact timing.
+"""
+import socket
+import time
+import unittest
+
+from httpkit import MIB, RawConnection, SiteRoot, get, start_http, write_random_file
+
+CUT_BOUND = 15.0  # seconds a 1-second timeout may take to show up as a closed connection
+
+
+class SlowlorisTest(unittest.TestCase):
+    def test_half_sent_heads_do_not_delay_a_fresh_request(self):
+        with SiteRoot({"a.txt": "hello"}) as root, start_http(root.path) as server:
+            stalled = []
+            try:
+                for i in range(100):
+                    conn = RawConnection(server.port)
+                    conn.send(f"GET /a.txt HTTP/1.1\r\nHost: x\r\nX-Slow-{i}: ")
+                    stalled.append(conn)
+                start = time.monotonic()
+                response = get(server.port, "/a.txt")
+                self.assertEqual((response.status, response.body), (200, b"hello"))
+                self.assertLess(time.monotonic() - start, 5.0, "a fresh request waited behind stalled ones")
+            finally:
+                for conn in stalled:
+                    conn.close()
+
+
+class HeaderTimeoutTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.root = SiteRoot({"a.txt": "hello"})
+        cls.server = start_http(cls.root.path, "--header-timeout", "1", "--idle-timeout", "1")
+        cls.port = cls.server.port
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.root.cleanup()
+
+    def test_trickling_header_is_cut(self):
+        with RawConnection(self.port, timeout=0.2) as conn:
+            conn.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nX-Trickle: ")
+            deadline = time.monotonic() + CUT_BOUND
+            received = b""
+            closed = False
+            while time.monotonic() < deadline and not closed:
+                try:
+                    conn.send(b"a")  # one byte every ~200 ms: never idle, never finished
+                    chunk = conn.sock.recv(4096)
+                    received += chunk
+                    closed = chunk == b""
+                except (socket.timeout, TimeoutError):
+                    continue
+                except (ConnectionResetError, BrokenPipeError):
+                    closed = True
+            self.assertTrue(closed, f"a trickled head was not cut by --header-timeout 1 within {CUT_BOUND}s")
+            if received:
+                self.assertTrue(received.startswith(b"HTTP/1.1 408 "), f"only a 408 may precede the close: {received!r}")
+
+    def test_silent_connection_is_cut(self):
+        with RawConnection(self.port) as conn:
+            self.assertTrue(conn.closed_within(CUT_BOUND), "a connection that sends nothing must be cut")
+
+    def test_idle_keep_alive_connection_is_closed(self):
+        with RawConnection(self.port) as conn:
+            conn.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+            response = conn.read_response()
+            self.assertEqual((response.status, response.body), (200, b"hello"))
+            self.assertTrue(conn.closed_within(CUT_BOUND), "an idle keep-alive connection must be closed")
+            self.assertEqual(conn.after_close, b"", "nothing is sent to an idle connection before closing it")
+
+    def test_server_still_answers(self):
+        response = get(self.port, "/a.txt")
+        self.assertEqual(response.status, 200)
+
+
+class WriteTimeoutTest(unittest.TestCase):
+    def test_client_that_never_reads_is_cut(self):
+        with SiteRoot() as root:
+            size = 40 * MIB
+            write_random_file(root.file("big.bin"), size)
+            with start_http(root.path, "--write-timeout", "1") as server:
+                with RawConnection(server.port, rcvbuf=4096) as conn:
+                    conn.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+                    time.sleep(4)  # never read: the server's writes stall for longer than 1 s
+                    closed = conn.closed_within(CUT_BOUND)
+                    got = conn.received_total
+                self.assertTrue(closed, f"a stalled reader must be cut after --write-timeout 1 (read {got} bytes)")
+                self.assertLess(got, size // 2, "far fewer than 40 MiB should have been sendable")
+                response = get(server.port, "/big.bin", {"Range": "bytes=0-9"})
+                self.assertEqual(response.status, 206, "the server keeps serving after the cut")
+
+
+if __name__ == "__main__":
+    unittest.main()
