@@ -1,10 +1,85 @@
-// Placeholder until the http service lands: registers no subcommand yet.
+// `muxd http`: the static web server's command line.
 #include <CLI/CLI.hpp>
 
+#include <fmt/core.h>
+
+#include <chrono>
+#include <memory>
+
 #include "cli/commands.h"
+#include "core/worker_pool.h"
+#include "http/http_server.h"
 
 namespace muxd {
+namespace {
 
-void register_http_command(CLI::App& /*app*/, CommandRun& /*run*/) {}
+struct HttpFlags {
+  std::string root;
+  std::string listen = "127.0.0.1:8080";
+  size_t workers = WorkerPool::default_count();
+  std::string access_log = "-";
+  double header_timeout = 10, idle_timeout = 60, write_timeout = 60, shutdown_timeout = 30;
+  uint64_t max_body_bytes = 1 << 20;
+  size_t max_connections = 0;
+};
+
+std::chrono::milliseconds to_ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+int run_http(const HttpFlags& flags) {
+  http::HttpConfig config;
+  std::string error;
+  auto listen = SocketAddress::parse(flags.listen, &error);
+  if (!listen) {
+    fmt::print(stderr, "muxd http: --listen {}: {}\n", flags.listen, error);
+    return 2;
+  }
+  config.listen = *listen;
+  config.root = flags.root.empty() ? http::bundled_site_root() : flags.root;
+  if (config.root.empty()) {
+    fmt::print(stderr, "muxd http: no --root given and the bundled site was not found\n");
+    return 2;
+  }
+  config.workers = flags.workers;
+  config.access_log = flags.access_log;
+  config.header_timeout = to_ms(flags.header_timeout);
+  config.idle_timeout = to_ms(flags.idle_timeout);
+  config.write_timeout = to_ms(flags.write_timeout);
+  config.shutdown_timeout = to_ms(flags.shutdown_timeout);
+  config.limits.max_body_bytes = flags.max_body_bytes;
+  config.max_connections = flags.max_connections;
+  return http::run_server(config);
+}
+
+}  // namespace
+
+void register_http_command(CLI::App& app, CommandRun& run) {
+  auto flags = std::make_shared<HttpFlags>();
+  CLI::App* http = app.add_subcommand("http", "Static web server (HTTP/1.1): GET, HEAD, ranges, 304s, keep-alive");
+  http->add_option("--root", flags->root, "Directory to serve (default: the bundled site)")
+      ->check(CLI::ExistingDirectory);
+  http->add_option("--listen", flags->listen, "Address to listen on: HOST:PORT or [V6]:PORT, port 0 picks one")
+      ->capture_default_str();
+  http->add_option("--workers", flags->workers, "Worker threads, one epoll loop each (default: online CPUs)")
+      ->check(CLI::Range(1, 256));
+  http->add_option("--access-log", flags->access_log, "Access log (Combined Log Format): FILE, - for stdout, off")
+      ->capture_default_str();
+  http->add_option("--header-timeout", flags->header_timeout, "Seconds a request's head and body may take to arrive")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  http->add_option("--idle-timeout", flags->idle_timeout, "Seconds a keep-alive connection may wait idle")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  http->add_option("--write-timeout", flags->write_timeout, "Seconds a response may go without write progress")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  http->add_option("--shutdown-timeout", flags->shutdown_timeout,
+                   "Seconds to let responses in flight finish after SIGINT/SIGTERM")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  http->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body accepted (413 above)")
+      ->capture_default_str();
+  http->add_option("--max-connections", flags->max_connections,
+                   "Connections per worker; more are closed at once (0: no limit)")
+      ->capture_default_str();
+  http->callback([flags, &run] { run = [flags] { return run_http(*flags); }; });
+}
 
 }  // namespace muxd

@@ -1,0 +1,25 @@
+#pragma once
+// Everything `muxd http` can be told on its command line.
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "core/address.h"
+#include "http/request_parser.h"
+
+namespace muxd::http {
+
+struct HttpConfig {
+  std::string root;              // the directory served
+  SocketAddress listen;          // 127.0.0.1:8080 by default
+  size_t workers = 1;            // one epoll loop and one SO_REUSEPORT listener each
+  std::string access_log = "-";  // a path, "-" for stdout, "off"
+  std::chrono::milliseconds header_timeout{10'000};  // whole request head (and body) must arrive in this
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{60'000};   // longest time without write progress
+  std::chrono::milliseconds shutdown_timeout{30'000};
+  ParserLimits limits;
+  size_t max_connections = 0;  // per worker, 0: only the descriptor limit
+};
+
+}  // namespace muxd::http

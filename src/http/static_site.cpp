@@ -1,0 +1,213 @@
+#include "http/static_site.h"
+
+#include "http/header_writer.h"
+#include "http/target_path.h"
+
+namespace muxd::http {
+
+// What every response of one request shares.
+struct StaticSite::Reply {
+  OutputQueue& out;
+  bool keep_alive;
+  bool http10;
+  bool head_only;
+};
+
+namespace {
+
+constexpr std::string_view allowed_methods = "GET, HEAD, OPTIONS";
+constexpr size_t fixed_head_room = 512;
+
+std::string_view connection_field(bool keep_alive, bool http10) {
+  if (!keep_alive) return "Connection: close\r\n";
+  return http10 ? "Connection: keep-alive\r\n" : "";
+}
+
+}  // namespace
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 416: return "Range Not Satisfiable";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Internal Server Error";
+  }
+}
+
+StaticSite::StaticSite(const DocumentRoot& root, FileCache::Limits cache_limits) : cache_(root, cache_limits) {
+  clean_path_.reserve(256);
+}
+
+void StaticSite::set_time(time_t now, std::chrono::steady_clock::time_point steady_now) {
+  dates_.update(now);
+  steady_now_ = steady_now;
+}
+
+HeaderWriter StaticSite::start_head(const Reply& reply, int status, size_t extra_room) {
+  HeaderWriter head(reply.out.bytes(), fixed_head_room + extra_room);
+  head.text("HTTP/1.1 ").number(static_cast<uint64_t>(status)).text(" ").text(reason_phrase(status)).text("\r\n");
+  head.text("Server: muxd\r\nDate: ").text(dates_.http_date()).text("\r\n");
+  return head;
+}
+
+void StaticSite::finish_head(const Reply& reply, HeaderWriter& head) {
+  head.text(connection_field(reply.keep_alive, reply.http10)).text("\r\n");
+  reply.out.appended(head.done());
+}
+
+ResponseSummary StaticSite::respond(const Request& request, bool keep_alive, OutputQueue& out) {
+  Reply reply{out, keep_alive, request.minor_version == 0, request.method == Method::Head};
+  switch (request.method) {
+    case Method::Get:
+    case Method::Head:
+      return serve_path(reply, request);
+    case Method::Options:
+      return options(reply);
+    case Method::Unknown:
+      return serve_error(reply, 501);
+    default:
+      return serve_error(reply, 405);
+  }
+}
+
+ResponseSummary StaticSite::respond_error(int status, OutputQueue& out) {
+  return serve_error(Reply{out, false, false, false}, status);
+}
+
+ResponseSummary StaticSite::serve_path(const Reply& reply, const Request& request) {
+  if (!clean_target_path(request.path, clean_path_)) return not_found(reply, request);
+  bool wants_directory = clean_path_.back() == '/';
+  if (wants_directory) clean_path_ += "index.html";
+  FileLookup found = cache_.open(clean_path_, steady_now_);
+  if (found.file) return serve_file(reply, request, std::move(found.file), 200);
+  if (found.is_directory) return wants_directory ? serve_error(reply, 403) : redirect_to_directory(reply, request);
+  // RFC 9110 §15.5.5: a directory without index.html is not listed.
+  if (wants_directory && found.error == ENOENT) return serve_error(reply, 403);
+  int status = status_for_errno(found.error);
+  return status == 404 ? not_found(reply, request) : serve_error(reply, status);
+}
+
+// GET/HEAD of a regular file: §13.2.2 preconditions first, then §14.2 ranges.
+// `status` 404 serves the site's 404.html: no conditionals, no ranges.
+ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& request,
+                                       std::shared_ptr<const CachedFile> file, int status) {
+  Validators validators = file->validators();
+  RangeDecision range{RangeDecision::Full, {0, validators.size}};
+  if (status == 200) {
+    if (not_modified(request.if_none_match, request.if_modified_since, validators)) {
+      HeaderWriter head = start_head(reply, 304, 0);
+      head.field("Last-Modified", file->last_modified_view()).field("ETag", file->etag_view());
+      finish_head(reply, head);
+      return {304, 0};
+    }
+    if (request.method == Method::Get && !request.range.empty())
+      range = decide_range(request.range, request.if_range, validators);
+    if (range.kind == RangeDecision::Unsatisfiable) return unsatisfiable(reply, validators.size);
+    if (range.kind == RangeDecision::Full) range.range = {0, validators.size};
+  }
+  int sent_status = range.kind == RangeDecision::Partial ? 206 : status;
+  HeaderWriter head = start_head(reply, sent_status, 0);
+  head.text("Content-Length: ").number(range.range.length).text("\r\n");
+  head.field("Content-Type", file->content_type);
+  if (status == 200) {
+    head.field("Last-Modified", file->last_modified_view()).field("ETag", file->etag_view());
+    head.text("Accept-Ranges: bytes\r\n");
+  }
+  if (sent_status == 206) {
+    uint64_t last = range.range.first + range.range.length - 1;
+    head.text("Content-Range: bytes ").number(range.range.first).text("-").number(last);
+    head.text("/").number(validators.size).text("\r\n");
+  }
+  finish_head(reply, head);
+  if (reply.head_only) return {sent_status, 0};
+  append_body(reply.out, std::move(file), range.range);
+  return {sent_status, range.range.length};
+}
+
+// Small files go out from memory in the same writev as the head; the rest by
+// sendfile from the cached descriptor. Either way the cache entry stays alive
+// until the bytes are sent, even if the cache drops it meanwhile.
+void StaticSite::append_body(OutputQueue& out, std::shared_ptr<const CachedFile> file, ByteRange range) {
+  if (file->body) {
+    const char* data = file->body.get() + range.first;
+    out.append_external(data, range.length, std::move(file));
+  } else {
+    int fd = file->fd.get();
+    out.append_file(fd, static_cast<off_t>(range.first), range.length, std::move(file));
+  }
+}
+
+// §15.5.17: 416 names the current length.
+ResponseSummary StaticSite::unsatisfiable(const Reply& reply, uint64_t size) {
+  constexpr std::string_view body = "416 Range Not Satisfiable\n";
+  HeaderWriter head = start_head(reply, 416, 0);
+  head.text("Content-Length: ").number(body.size()).text("\r\n");
+  head.text("Content-Type: text/plain; charset=utf-8\r\n");
+  head.text("Content-Range: bytes */").number(size).text("\r\n");
+  finish_head(reply, head);
+  if (reply.head_only) return {416, 0};
+  reply.out.append(body);
+  return {416, body.size()};
+}
+
+// The site's own 404.html when it has one.
+ResponseSummary StaticSite::not_found(const Reply& reply, const Request& request) {
+  clean_path_.assign("/404.html");
+  FileLookup page = cache_.open(clean_path_, steady_now_);
+  if (page.file) return serve_file(reply, request, std::move(page.file), 404);
+  return serve_error(reply, 404);
+}
+
+// "/dir" names a directory: send the client to "/dir/" so that relative links
+// in its index.html resolve (RFC 9110 §15.4.2). The query comes along.
+ResponseSummary StaticSite::redirect_to_directory(const Reply& reply, const Request& request) {
+  constexpr std::string_view body = "301 Moved Permanently\n";
+  HeaderWriter head = start_head(reply, 301, request.path.size() + request.query.size() + 64);
+  head.text("Content-Length: ").number(body.size()).text("\r\n");
+  head.text("Content-Type: text/plain; charset=utf-8\r\n");
+  head.text("Location: ").text(request.path).text("/");
+  if (!request.query.empty()) head.text("?").text(request.query);
+  head.text("\r\n");
+  finish_head(reply, head);
+  if (reply.head_only) return {301, 0};
+  reply.out.append(body);
+  return {301, body.size()};
+}
+
+ResponseSummary StaticSite::options(const Reply& reply) {
+  HeaderWriter head = start_head(reply, 200, 0);
+  head.text("Content-Length: 0\r\nAllow: ").text(allowed_methods).text("\r\n");
+  finish_head(reply, head);
+  return {200, 0};
+}
+
+// Every error has a short text body and a Content-Length (405 adds Allow).
+ResponseSummary StaticSite::serve_error(const Reply& reply, int status) {
+  std::string_view reason = reason_phrase(status);
+  uint64_t length = 4 + reason.size() + 1;  // "404 Not Found\n"
+  HeaderWriter head = start_head(reply, status, 0);
+  head.text("Content-Length: ").number(length).text("\r\n");
+  head.text("Content-Type: text/plain; charset=utf-8\r\n");
+  if (status == 405) head.text("Allow: ").text(allowed_methods).text("\r\n");
+  finish_head(reply, head);
+  if (reply.head_only) return {status, 0};
+  HeaderWriter body(reply.out.bytes(), length);
+  body.number(static_cast<uint64_t>(status)).text(" ").text(reason).text("\n");
+  reply.out.appended(body.done());
+  return {status, length};
+}
+
+}  // namespace muxd::http
