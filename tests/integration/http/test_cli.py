@@ -19,11 +19,10 @@ def muxd(*args, timeout=10):
 
 
 class HelpAndVersionTest(unittest.TestCase):
-    def test_top_level_help_lists_the_services(self):
+    def test_top_level_help_lists_http(self):
         result = muxd("--help")
         self.assertEqual(result.returncode, 0, result.stderr)
-        for service in ("http", "ftp", "chat"):
-            self.assertIn(service, result.stdout.decode())
+        self.assertRegex(result.stdout.decode(), r"\n\s+http\s")
 
     def test_http_help_mentions_every_flag(self):
         result = muxd("http", "--help")
