@@ -1,10 +1,61 @@
-// Placeholder until the chat service lands: registers no subcommand yet.
+// `muxd chat` (the UDP group chat room) and `muxd chat-client`.
 #include <CLI/CLI.hpp>
 
+#include <fmt/core.h>
+
+#include <chrono>
+#include <memory>
+
+#include "chat/chat_server.h"
 #include "cli/commands.h"
 
 namespace muxd {
+namespace {
 
-void register_chat_commands(CLI::App& /*app*/, CommandRun& /*run*/) {}
+struct ChatFlags {
+  std::string listen = "127.0.0.1:8888";
+  chat::RoomLimits limits;
+  double keepalive_timeout = 35;
+};
+
+int run_chat(const ChatFlags& flags) {
+  chat::ServerConfig config;
+  std::string error;
+  auto listen = SocketAddress::parse(flags.listen, &error);
+  if (!listen) {
+    fmt::print(stderr, "muxd chat: --listen {}: {}\n", flags.listen, error);
+    return 2;
+  }
+  config.listen = *listen;
+  config.limits = flags.limits;
+  config.limits.keepalive_timeout =
+      std::chrono::milliseconds(static_cast<long long>(flags.keepalive_timeout * 1000));
+  return chat::run_server(config);
+}
+
+void register_server(CLI::App& app, CommandRun& run) {
+  auto flags = std::make_shared<ChatFlags>();
+  CLI::App* chat = app.add_subcommand("chat", "UDP group chat room (the course's protocol); stdin lines are announced");
+  chat->add_option("--listen", flags->listen, "Address to listen on: HOST:PORT or [V6]:PORT, port 0 picks one")
+      ->capture_default_str();
+  chat->add_option("--max-members", flags->limits.max_members, "Most members at once; LOGIN beyond gets FAIL")
+      ->capture_default_str()->check(CLI::Range(1, 1'000'000));
+  chat->add_option("--rate", flags->limits.messages_per_second, "Messages per second a member may send (flood control)")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  chat->add_option("--burst", flags->limits.message_burst, "Messages a member may send at once before --rate applies")
+      ->capture_default_str()->check(CLI::Range(1.0, 1e6));
+  chat->add_option("--login-rate", flags->limits.logins_per_second, "LOGINs per second from non-members, all together")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  chat->add_option("--login-burst", flags->limits.login_burst, "LOGINs accepted at once before --login-rate applies")
+      ->capture_default_str()->check(CLI::Range(1.0, 1e6));
+  chat->add_option("--keepalive-timeout", flags->keepalive_timeout,
+                   "Seconds of silence after which a member that sends PINGs is dropped")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  chat->callback([flags, &run] { run = [flags] { return run_chat(*flags); }; });
+}
+
+}  // namespace
+
+void register_chat_commands(CLI::App& app, CommandRun& run) { register_server(app, run); }
 
 }  // namespace muxd

@@ -90,7 +90,7 @@ void Room::admit(std::string_view name, const SocketAddress& from, Clock::time_p
   fan_out(format_joined(name), nullptr, out);
   members_.try_emplace(from, name, from, limits_, now);
   address_by_name_.emplace(name_key(name), from);
-  out.log.push_back({LogLevel::info, fmt::format("{} joined from {} ({} members)", name,
+  out.log.push_back({LogLevel::info, fmt::format("{} joined from {} ({} in the room)", name,
                                                  from.to_string(), members_.size())});
 }
 
@@ -192,7 +192,7 @@ void Room::remove(Member& member, std::string_view reason, Outbox& out) {
   address_by_name_.erase(name_key(name));
   members_.erase(address);  // `member` is gone from here on
   fan_out(format_left(name, reason), nullptr, out);
-  out.log.push_back({LogLevel::info, fmt::format("{} left from {}{}{} ({} members)", name,
+  out.log.push_back({LogLevel::info, fmt::format("{} left from {}{}{} ({} in the room)", name,
                                                  address.to_string(), reason.empty() ? "" : ": ",
                                                  reason, members_.size())});
 }
