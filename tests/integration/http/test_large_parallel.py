@@ -49,6 +49,22 @@ class LargeFileTest(unittest.TestCase):
         finally:
             conn.close()
 
+    def test_parallel_big_downloads(self):
+        def download(_):
+            conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+            try:
+                conn.request("GET", "/big.bin")
+                response = conn.getresponse()
+                digest = hashlib.sha256()
+                while chunk := response.read(256 * 1024):
+                    digest.update(chunk)
+                return response.status, digest.hexdigest()
+            finally:
+                conn.close()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(download, range(4)))
+        self.assertEqual(results, [(200, self.big_sha)] * 4)
+
     def test_range_deep_inside_the_big_file(self):
         first, last = 30_000_000, 30_999_999
         with open(self.root.file("big.bin"), "rb") as f:

@@ -1,7 +1,8 @@
 """Parser limits and malformed request lines: the right status, a short body, then close."""
 import unittest
 
-from httpkit import SiteRoot, exchange, responses_until_close, start_http
+from httpkit import (ConnectionClosed, RawConnection, SiteRoot, exchange, responses_until_close, start_http,
+                     wait_until)
 
 KIB = 1024
 MAX_BODY = 1000
@@ -111,6 +112,37 @@ class LimitsTest(unittest.TestCase):
         self.send(f"GET /{'a' * (64 * KIB)} HTTP/1.1\r\nHost: x\r\n\r\n")
         response, _, where = self.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
         self.assertEqual(response.status, 200, where)
+
+
+class MaxConnectionsTest(unittest.TestCase):
+    """--max-connections N (per worker): connection N+1 is closed at once; room frees when one leaves."""
+
+    def test_connections_over_the_limit_are_closed(self):
+        with SiteRoot({"a.txt": "hello"}) as root, \
+                start_http(root.path, "--workers", "1", "--max-connections", "2") as server:
+            held = [RawConnection(server.port) for _ in range(2)]
+            try:
+                for conn in held:  # both accepted and counted: each got an answer
+                    conn.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+                    self.assertEqual(conn.read_response().status, 200)
+                with RawConnection(server.port) as extra:
+                    extra.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+                    self.assertTrue(extra.closed_within(), "a connection over the limit must be closed")
+                    self.assertNotIn(b" 200 ", extra.after_close, "nor served")
+                held.pop().close()
+                freed = wait_until(lambda: self.served(server.port), timeout=10)
+                self.assertTrue(freed, "a new connection is served once one of the others left")
+            finally:
+                for conn in held:
+                    conn.close()
+
+    @staticmethod
+    def served(port):
+        try:
+            response, _ = exchange(port, "GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return response.status == 200
+        except (ConnectionClosed, OSError):
+            return False
 
 
 if __name__ == "__main__":

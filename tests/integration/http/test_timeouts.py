@@ -41,25 +41,38 @@ class HeaderTimeoutTest(unittest.TestCase):
         cls.server.stop()
         cls.root.cleanup()
 
+    @staticmethod
+    def trickle_until_closed(conn):
+        """Sends one byte every ~200 ms (never idle, never finished); returns (closed, bytes received)."""
+        deadline = time.monotonic() + CUT_BOUND
+        received = b""
+        while time.monotonic() < deadline:
+            try:
+                conn.send(b"a")
+                chunk = conn.sock.recv(4096)
+                if chunk == b"":
+                    return True, received
+                received += chunk
+            except (socket.timeout, TimeoutError):
+                continue
+            except (ConnectionResetError, BrokenPipeError):
+                return True, received
+        return False, received
+
     def test_trickling_header_is_cut(self):
         with RawConnection(self.port, timeout=0.2) as conn:
             conn.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nX-Trickle: ")
-            deadline = time.monotonic() + CUT_BOUND
-            received = b""
-            closed = False
-            while time.monotonic() < deadline and not closed:
-                try:
-                    conn.send(b"a")  # one byte every ~200 ms: never idle, never finished
-                    chunk = conn.sock.recv(4096)
-                    received += chunk
-                    closed = chunk == b""
-                except (socket.timeout, TimeoutError):
-                    continue
-                except (ConnectionResetError, BrokenPipeError):
-                    closed = True
-            self.assertTrue(closed, f"a trickled head was not cut by --header-timeout 1 within {CUT_BOUND}s")
-            if received:
-                self.assertTrue(received.startswith(b"HTTP/1.1 408 "), f"only a 408 may precede the close: {received!r}")
+            closed, received = self.trickle_until_closed(conn)
+        self.assertTrue(closed, f"a trickled head was not cut by --header-timeout 1 within {CUT_BOUND}s")
+        if received:
+            self.assertTrue(received.startswith(b"HTTP/1.1 408 "), f"only a 408 may precede the close: {received!r}")
+
+    def test_trickling_body_is_cut(self):
+        # The header timeout also bounds the body of a request (the server must read it to stay in sync).
+        with RawConnection(self.port, timeout=0.2) as conn:
+            conn.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+            closed, _ = self.trickle_until_closed(conn)
+        self.assertTrue(closed, f"a trickled body was not cut within {CUT_BOUND}s")
 
     def test_silent_connection_is_cut(self):
         with RawConnection(self.port) as conn:
