@@ -82,6 +82,7 @@ class RequestParser {
   };
 
   void begin(std::string_view data, Request& out);
+  const char* find_line_end(std::string_view data);
   ParseResult finish(Problem problem);
   Problem check_limits(size_t line_length, size_t stream_end, bool complete) const;
   Problem parse_line(std::string_view line, size_t line_end, Request& out);
@@ -101,7 +102,8 @@ class RequestParser {
   const char* base_ = nullptr;      // data.data() of the previous call
   const Request* out_ = nullptr;    // `out` of the previous call
   size_t line_start_ = 0;           // offset of the line being assembled
-  size_t scan_offset_ = 0;          // bytes before it contain no unhandled LF
+  size_t scan_offset_ = 0;          // where the search for the line's end resumes
+  const char* line_flaw_ = nullptr; // why the current line is invalid, found while searching
   // What the headers said so far; judged together at the end of the head.
   uint8_t host_count_ = 0;
   bool host_from_target_ = false;
