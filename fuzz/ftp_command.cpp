@@ -1,0 +1,114 @@
+// Fuzzes the control connection: bytes -> LineFramer -> Session, over a small
+// scratch root made fresh for every input. The first byte picks how the fake
+// driver behaves (passive listeners failing, transfers finishing at once or
+// only at the end, and how they end), so queueing and aborts are reached too.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "ftp/line_framer.h"
+#include "ftp/root_directory.h"
+#include "ftp/session.h"
+
+namespace {
+
+using namespace muxd;
+using namespace muxd::ftp;
+
+class ScratchRoot {
+ public:
+  ScratchRoot() {
+    // tmpfs when there is one: creating and removing a tree per input is
+    // then cheap (a disk mounted with `discard` makes it 50x slower).
+    std::filesystem::path base = std::filesystem::is_directory("/dev/shm")
+                                     ? std::filesystem::path("/dev/shm")
+                                     : std::filesystem::temp_directory_path();
+    std::string pattern = (base / "muxd-ftp-fuzz-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+    std::filesystem::create_directory(path_ + "/dir");
+    std::ofstream(path_ + "/file") << "hello";
+    std::ofstream(path_ + "/dir/inner") << "x";
+    std::filesystem::create_symlink("/etc", path_ + "/out");
+  }
+  ~ScratchRoot() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+class FakeDriver {
+ public:
+  FakeDriver(Session& session, uint8_t mode) : session_(session), mode_(mode) {}
+
+  void run(std::string_view input) {
+    LineFramer framer;
+    std::string line;
+    while (!input.empty() && !session_.closing()) {
+      size_t consumed = 0;
+      auto status = framer.next(input, &consumed, &line);
+      input.remove_prefix(consumed);
+      if (status == LineFramer::Status::line) session_.on_line(line);
+      if (status == LineFramer::Status::too_long) session_.on_line_too_long();
+      drain();
+    }
+    if (session_.transfer_active()) finish();
+    session_.on_idle_timeout();
+    drain();
+  }
+
+ private:
+  void drain() {
+    session_.take_replies();
+    for (Action& action : session_.take_actions()) {
+      if (std::holds_alternative<OpenPassive>(action)) {
+        session_.on_passive_opened((mode_ & 1) ? std::nullopt : std::optional<uint16_t>(50000));
+      } else if (auto* start = std::get_if<StartTransfer>(&action)) {
+        play(*start);
+      }
+    }
+    if (session_.transfer_active() && (mode_ & 2)) finish();
+  }
+
+  void play(StartTransfer& start) {
+    if (auto* listing = std::get_if<SendListing>(&start.payload)) {
+      std::string out;
+      while (listing->listing->fill(out, out.size() + 512) && out.size() < 65536) {
+      }
+    } else if (auto* receive = std::get_if<ReceiveFile>(&start.payload)) {
+      if (::write(receive->fd, "data", 4) != 4) return;
+    }
+    session_.on_transfer_progress(4);
+  }
+
+  void finish() {
+    auto result = static_cast<TransferResult>((mode_ >> 2) % 5);
+    session_.on_transfer_finished(result, EIO);
+    drain();
+  }
+
+  Session& session_;
+  uint8_t mode_;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  ScratchRoot scratch;
+  RootDirectory root(scratch.path());
+  SessionConfig config;
+  config.root = &root;
+  config.read_only = (data[0] & 0x80) != 0;
+  config.clock = [] { return std::time_t{1700000000}; };
+  Session session(config, *SocketAddress::parse("127.0.0.1:40000"), *SocketAddress::parse("127.0.0.1:2121"));
+  session.start();
+  FakeDriver driver(session, data[0]);
+  driver.run(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
+  return 0;
+}

@@ -1,0 +1,125 @@
+#include <utime.h>
+
+#include "session_fixture.h"
+
+namespace muxd::ftp {
+namespace {
+
+using testing::SessionTest;
+using testing::kNow;
+
+TEST_F(SessionTest, WorkingDirectory) {
+  login_anonymous();
+  EXPECT_EQ(send("PWD"), "257 \"/\" is the current directory.\r\n");
+  EXPECT_EQ(code("CWD sub"), 250);
+  EXPECT_EQ(send("XPWD"), "257 \"/sub\" is the current directory.\r\n");
+  EXPECT_EQ(code("CDUP"), 250);
+  EXPECT_EQ(send("PWD"), "257 \"/\" is the current directory.\r\n");
+}
+
+TEST_F(SessionTest, CwdRefusals) {
+  login_anonymous();
+  EXPECT_EQ(code("CDUP"), 550);  // nothing above the root
+  EXPECT_EQ(code("CWD ../../etc"), 550);
+  EXPECT_EQ(code("CWD file.txt"), 550);
+  EXPECT_EQ(code("CWD missing"), 550);
+  EXPECT_EQ(code(std::string("CWD sub\0x", 9)), 501);
+  EXPECT_EQ(send("PWD"), "257 \"/\" is the current directory.\r\n");
+}
+
+TEST_F(SessionTest, QuotesInDirectoryNames) {
+  tree_.mkdir("say \"hi\"");
+  login_anonymous();
+  EXPECT_EQ(code("CWD say \"hi\""), 250);
+  EXPECT_EQ(send("PWD"), "257 \"/say \"\"hi\"\"\" is the current directory.\r\n");
+}
+
+TEST_F(SessionTest, AnonymousMayCreateDirectoriesOnly) {
+  login_anonymous();
+  EXPECT_EQ(send("MKD new dir"), "257 \"/new dir\" created.\r\n");
+  EXPECT_EQ(code("MKD new dir"), 550);
+  EXPECT_EQ(code("RMD new dir"), 550);
+  EXPECT_EQ(code("DELE file.txt"), 550);
+  EXPECT_EQ(code("RNFR file.txt"), 550);
+  EXPECT_TRUE(tree_.exists("new dir"));
+  EXPECT_EQ(tree_.read("file.txt"), "hello");
+}
+
+TEST_F(SessionTest, ReadOnlyRefusesEveryWrite) {
+  config_.read_only = true;
+  login_alice();
+  EXPECT_EQ(send("MKD x"), "550 Permission denied: the server is read-only.\r\n");
+  EXPECT_EQ(code("DELE file.txt"), 550);
+  EXPECT_EQ(code("RNFR file.txt"), 550);
+  EXPECT_EQ(code("RMD sub"), 550);
+  EXPECT_FALSE(tree_.exists("x"));
+}
+
+TEST_F(SessionTest, UserMayChangeEverything) {
+  login_alice();
+  EXPECT_EQ(code("MKD d"), 257);
+  EXPECT_EQ(code("RMD d"), 250);
+  EXPECT_EQ(code("RMD sub"), 550);  // not empty
+  EXPECT_EQ(code("RNFR file.txt"), 350);
+  EXPECT_EQ(code("RNTO sub/renamed.txt"), 250);
+  EXPECT_EQ(tree_.read("sub/renamed.txt"), "hello");
+  EXPECT_EQ(code("DELE sub/renamed.txt"), 250);
+  EXPECT_EQ(code("DELE sub/renamed.txt"), 550);
+  EXPECT_EQ(code("DELE sub"), 550);
+  EXPECT_EQ(code("RMD /"), 550);
+}
+
+TEST_F(SessionTest, RntoMustFollowRnfr) {
+  login_alice();
+  EXPECT_EQ(code("RNTO x"), 503);
+  EXPECT_EQ(code("RNFR file.txt"), 350);
+  EXPECT_EQ(code("NOOP"), 200);
+  EXPECT_EQ(code("RNTO x"), 503);
+  EXPECT_EQ(code("RNFR missing"), 550);
+  EXPECT_EQ(code("RNFR /"), 550);
+}
+
+TEST_F(SessionTest, RenameCannotLeaveTheRoot) {
+  login_alice();
+  EXPECT_EQ(code("RNFR file.txt"), 350);
+  EXPECT_EQ(code("RNTO ../escaped"), 550);
+  EXPECT_TRUE(tree_.exists("file.txt"));
+}
+
+TEST_F(SessionTest, SizeAndMdtm) {
+  struct utimbuf times{kNow, 1000000000};
+  ::utime(tree_.at("file.txt").c_str(), &times);
+  login_anonymous();
+  EXPECT_EQ(send("SIZE file.txt"), "213 5\r\n");
+  EXPECT_EQ(send("MDTM file.txt"), "213 20010909014640\r\n");
+  EXPECT_EQ(code("SIZE sub"), 550);
+  EXPECT_EQ(code("MDTM missing"), 550);
+}
+
+TEST_F(SessionTest, SymlinkLeadingOutLooksMissing) {
+  login_alice();
+  EXPECT_EQ(send("SIZE link-out"), "550 No such file or directory.\r\n");
+  EXPECT_EQ(code("CWD link-out"), 550);
+}
+
+TEST_F(SessionTest, UploadTemporariesArePrivate) {
+  tree_.write(".muxd-upload-0000000000000001", "partial");
+  login_alice();
+  EXPECT_EQ(code("SIZE .muxd-upload-0000000000000001"), 550);
+  EXPECT_EQ(code("DELE .muxd-upload-0000000000000001"), 550);
+}
+
+TEST_F(SessionTest, Mlst) {
+  struct utimbuf times{kNow, kNow};
+  ::utime(tree_.at("file.txt").c_str(), &times);
+  login_anonymous();
+  EXPECT_EQ(send("MLST file.txt"),
+            "250-Listing /file.txt\r\n type=file;size=5;modify=20231114221320;perm=r; /file.txt\r\n"
+            "250 End\r\n");
+  EXPECT_EQ(code("OPTS MLST size;"), 200);
+  EXPECT_EQ(send("MLST file.txt"), "250-Listing /file.txt\r\n size=5; /file.txt\r\n250 End\r\n");
+  EXPECT_EQ(code("MLST missing"), 550);
+}
+
+}  // namespace
+}  // namespace muxd::ftp
