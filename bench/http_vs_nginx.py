@@ -143,6 +143,10 @@ class Server:
     def rss_mib(self):
         return sum(_vm_rss_kib(pid) for pid in self.pids()) / 1024
 
+    def cpu_seconds(self):
+        """CPU time of every thread of the group so far, from the scheduler's nanosecond count."""
+        return sum(_cpu_ns(task) for pid in self.pids() for task in _tasks(pid)) / 1e9
+
     def log_tail(self):
         try:
             return self.log_path.read_text(errors="replace")[-2000:]
@@ -183,6 +187,20 @@ def _process_group(proc_dir):
     except OSError:
         return None
     return int(stat.rsplit(")", 1)[1].split()[2])  # fields after "(comm)": state ppid pgrp
+
+
+def _tasks(pid):
+    try:
+        return list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return []
+
+
+def _cpu_ns(task_dir):
+    try:
+        return int((task_dir / "schedstat").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _vm_rss_kib(pid):
@@ -279,6 +297,18 @@ def fetch_once(port, path):
 
 # ---------------------------------------------------------------- load generators
 
+def measure_wrk(args, server, case):
+    """wrk's figures plus what the server's CPU did meanwhile: on a shared machine, CPU time per
+    request moves less with the load than req/s, and a busy share below ~95% means the server was
+    not the bottleneck."""
+    cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
+    result = run_wrk(args, server.port, case, args.duration)
+    cpu = server.cpu_seconds() - cpu_before
+    result["cpu_us"] = cpu * 1e6 / max(result.pop("requests"), 1)
+    result["cpu_busy"] = 100 * cpu / (time.monotonic() - wall_before)
+    return result
+
+
 def run_wrk(args, port, case, seconds):
     argv = ["taskset", "-c", CLIENT_CPU, args.wrk, "-t1", f"-c{case.connections}", f"-d{seconds}s", "--latency"]
     if case.close:
@@ -297,6 +327,7 @@ _SIZE_UNITS = {"B": 1, "KB": 1024, "MB": MIB, "GB": 1024 * MIB, "TB": MIB * MIB}
 def parse_wrk(text):
     """req/s, MiB/s, p99 in ms, and errors: socket errors plus non-2xx/3xx answers."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
     rate, unit = re.search(r"Transfer/sec:\s+([\d.]+)(\w+)", text).groups()
     p99, p99_unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M).groups()
     errors = 0
@@ -306,7 +337,7 @@ def parse_wrk(text):
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     if non_2xx:
         errors += int(non_2xx.group(1))
-    return {"rps": rps, "mib_s": float(rate) * _SIZE_UNITS[unit] / MIB,
+    return {"rps": rps, "requests": requests, "mib_s": float(rate) * _SIZE_UNITS[unit] / MIB,
             "p99_ms": float(p99) * _TIME_UNITS_MS[p99_unit], "errors": errors}
 
 
@@ -407,7 +438,7 @@ def run_case(args, contenders, case, log):
             server = contenders.start(name, case)
             load_before = os.getloadavg()[0]
             try:
-                result = measure_idle(server, case) if case.idle else run_wrk(args, server.port, case, args.duration)
+                result = measure_idle(server, case) if case.idle else measure_wrk(args, server, case)
             finally:
                 server.stop()
             result["load1"] = max(load_before, os.getloadavg()[0])
@@ -529,6 +560,22 @@ def markdown_table(rows):
     return "\n".join(lines)
 
 
+def cpu_table(results):
+    """Server CPU per request and how busy its core was, medians per case (wrk cases only)."""
+    lines = ["| Case | muxd CPU µs/req | nginx CPU µs/req | muxd/nginx | ceiling CPU µs/req | "
+             "muxd CPU busy | nginx CPU busy |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for case in CASES:
+        runs = results.get(case.key)
+        if not runs or case.idle:
+            continue
+        cost = {name: statistics.median(run["cpu_us"] for run in server_runs) for name, server_runs in runs.items()}
+        busy = {name: statistics.median(run["cpu_busy"] for run in server_runs) for name, server_runs in runs.items()}
+        ratio = f"{cost['muxd'] / cost['nginx']:.2f}×" if cost["nginx"] else "—"
+        lines.append(f"| {case.key} | {cost['muxd']:.2f} | {cost['nginx']:.2f} | {ratio} | "
+                     f"{_number(cost.get('ceiling'), 2)} | {busy['muxd']:.0f}% | {busy['nginx']:.0f}% |")
+    return "\n".join(lines)
+
+
 def facts_list(facts, loads):
     return "\n".join([
         f"- Date (UTC): {facts['date']}; protocol: {facts['mode']}",
@@ -558,6 +605,8 @@ def write_markdown(path, facts, rows, results, loads):
                     f"Cases:\n\n{titles}\n\n{markdown_table(rows)}\n\n"
                     "Medians over the runs; lower is better for latency and RSS. The ceiling is "
                     "`limit_server.c`, which answers a fixed response without parsing.\n\n"
+                    f"Server CPU time per request (lower is better) and the share of its core it used "
+                    f"(below ~95%: the server was not the bottleneck):\n\n{cpu_table(results)}\n\n"
                     f"## Every run\n\n{runs_section(results)}\n")
 
 
@@ -584,14 +633,14 @@ def _csv_number(value):
     return "" if value is None else f"{value:.4g}" if abs(value) < 100 else f"{value:.0f}"
 
 
-def update_readme(facts, rows, loads):
+def update_readme(facts, rows, results, loads):
     """Replaces the table between the README's markers, so it always shows the latest run."""
     readme = REPO / "bench" / "README.md"
     begin, end = "<!-- http-results:begin -->", "<!-- http-results:end -->"
     text = readme.read_text() if readme.exists() else ""
     if begin not in text or end not in text:
         return
-    body = f"{begin}\n{facts_list(facts, loads)}\n\n{markdown_table(rows)}\n{end}"
+    body = f"{begin}\n{facts_list(facts, loads)}\n\n{markdown_table(rows)}\n\n{cpu_table(results)}\n{end}"
     readme.write_text(text[:text.index(begin)] + body + text[text.index(end) + len(end):])
 
 
@@ -697,13 +746,15 @@ def report(args, results, parser, loads):
     facts = machine_facts(args)
     rows = table_rows(results, parser)
     print(markdown_table(rows))
+    print()
+    print(cpu_table(results))
     if args.no_save:
         return
     out = Path(args.results)
     out.mkdir(parents=True, exist_ok=True)
     write_markdown(out / "http.md", facts, rows, results, loads)
     append_csv(out / "http.csv", facts, rows, loads)
-    update_readme(facts, rows, loads)
+    update_readme(facts, rows, results, loads)
     print(f"wrote {out / 'http.md'} and appended to {out / 'http.csv'}", file=sys.stderr)
 
 
