@@ -12,13 +12,13 @@
 namespace muxd::http {
 namespace {
 
-using CharSet = std::array<bool, 256>;
+using CharSet = std::array<uint8_t, 256>;  // 1 for members
 
 constexpr CharSet letters_digits_and(std::string_view symbols) {
   CharSet set{};
-  for (unsigned c = 'a'; c <= 'z'; ++c) set[c] = set[c - 'a' + 'A'] = true;
-  for (unsigned c = '0'; c <= '9'; ++c) set[c] = true;
-  for (char c : symbols) set[static_cast<unsigned char>(c)] = true;
+  for (unsigned c = 'a'; c <= 'z'; ++c) set[c] = set[c - 'a' + 'A'] = 1;
+  for (unsigned c = '0'; c <= '9'; ++c) set[c] = 1;
+  for (char c : symbols) set[static_cast<unsigned char>(c)] = 1;
   return set;
 }
 
@@ -27,14 +27,12 @@ constexpr CharSet kTokenChars = letters_digits_and("!#$%&'*+-.^_`|~");
 // RFC 3986 §3.2.2-§3.2.3: reg-name, IP-literal and port characters.
 constexpr CharSet kHostChars = letters_digits_and("-._~!$&'()*+,;=%:[]");
 
-bool is_token_char(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
+unsigned token_bit(char c) { return kTokenChars[static_cast<unsigned char>(c)]; }
 
 // Four lookups per step (independent loads, one branch) while they all pass.
 const char* skip_token(const char* p, const char* end) {
-  while (end - p >= 4 && (is_token_char(p[0]) & is_token_char(p[1]) & is_token_char(p[2]) & is_token_char(p[3]))) {
-    p += 4;
-  }
-  while (p < end && is_token_char(*p)) ++p;
+  while (end - p >= 4 && (token_bit(p[0]) & token_bit(p[1]) & token_bit(p[2]) & token_bit(p[3])) != 0) p += 4;
+  while (p < end && token_bit(*p) != 0) ++p;
   return p;
 }
 
@@ -146,7 +144,7 @@ bool parse_decimal(std::string_view digits, uint64_t& value) {
 
 bool is_valid_host(std::string_view host) {
   for (char c : host) {
-    if (!kHostChars[static_cast<unsigned char>(c)]) return false;
+    if (kHostChars[static_cast<unsigned char>(c)] == 0) return false;
   }
   return true;
 }
@@ -203,14 +201,17 @@ bool parse_absolute_form(std::string_view target, Request& out) {
   return true;
 }
 
+// Field by field: a whole `out = Request{}` would also wipe the header slots.
 void clear(Request& out) {
+  for (std::string_view* view : {&out.method_text, &out.target, &out.path, &out.query, &out.host,
+                                 &out.if_none_match, &out.if_modified_since, &out.range, &out.if_range}) {
+    *view = {};
+  }
   out.method = Method::Unknown;
-  out.method_text = out.target = out.path = out.query = out.host = {};
   out.minor_version = 1;
   out.keep_alive = true;
   out.body = BodyFraming::None;
   out.content_length = 0;
-  out.if_none_match = out.if_modified_since = out.range = out.if_range = {};
   out.header_count = 0;
   out.head_size = 0;
 }

@@ -30,7 +30,7 @@ struct ParserLimits {
 };
 
 struct Request {
-  static constexpr size_t kMaxHeaders = 128;  // storage bound for ParserLimits::max_headers
+  static constexpr size_t kMaxHeaders = 100;  // storage bound for ParserLimits::max_headers
 
   Method method = Method::Unknown;
   std::string_view method_text;  // the method token as sent
