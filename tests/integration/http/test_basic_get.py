@@ -26,6 +26,7 @@ FILES = {
     "noextension": b"\x03",
     "empty.txt": b"",
     "hello world.txt": "spaced",
+    "\u4f60\u597d.txt": "utf-8 name",
     "dir/index.html": "<!doctype html><title>dir index</title>",
     "dir/inner.txt": "inner",
 }
@@ -136,6 +137,27 @@ class BasicGetTest(unittest.TestCase):
     def test_percent_encoded_name(self):
         response, body = self.fetch("/hello%20world.txt")
         self.assertEqual((response.status, body), (200, b"spaced"))
+
+    def test_utf8_percent_encoded_name(self):
+        response, body = self.fetch("/%E4%BD%A0%E5%A5%BD.txt")
+        self.assertEqual((response.status, body), (200, b"utf-8 name"))
+
+    def test_file_with_a_trailing_slash_is_404(self):
+        self.assertEqual(self.fetch("/a.txt/")[0].status, 404)
+
+    def test_symlink_loop_is_404(self):
+        for name, target in (("loop1", "loop2"), ("loop2", "loop1")):
+            if not os.path.islink(self.root.file(name)):
+                os.symlink(target, self.root.file(name))
+        self.assertEqual(self.fetch("/loop1")[0].status, 404)
+
+    def test_head_of_a_missing_file(self):
+        with RawConnection(self.port) as conn:
+            conn.send("HEAD /missing.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = conn.read_response("HEAD")
+            after = conn.read_response()
+        self.assertEqual((head.status, head.body), (404, b""))
+        self.assertEqual((after.status, after.body), (200, b"hello"), f"response after HEAD: {after}")
 
     def test_directory_with_slash_serves_its_index(self):
         response, body = self.fetch("/dir/")

@@ -35,6 +35,8 @@ class ConditionalRangeTest(unittest.TestCase):
         response = self.fetch(headers, method)
         self.assertEqual(response.status, 304, f"{headers} -> {response}")
         self.assertEqual(response.body, b"")
+        # RFC 9110 §8.6: a 304 carries no Content-Length unless it equals the 200's.
+        self.assertIn(response.header("Content-Length"), (None, str(SIZE)), str(response))
         self.assertEqual(response.header("ETag"), self.etag, "304 repeats the ETag (RFC 9110 §15.4.5)")
 
     def assert_full(self, headers):
@@ -68,6 +70,9 @@ class ConditionalRangeTest(unittest.TestCase):
         self.assert_not_modified({"If-None-Match": f'"other", {self.etag}'})
         self.assert_not_modified({"If-None-Match": "W/" + self.etag})  # weak comparison, §13.1.2
         self.assert_not_modified({"If-None-Match": "*"})
+
+    def test_not_modified_wins_over_range(self):
+        self.assert_not_modified({"If-None-Match": self.etag, "Range": "bytes=0-99"})
 
     def test_if_none_match_with_another_etag(self):
         self.assert_full({"If-None-Match": '"not-our-etag"'})

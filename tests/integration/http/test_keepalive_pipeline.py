@@ -1,9 +1,15 @@
 """Persistent connections (RFC 9112 §9.3) and pipelining (§9.3.2): answers in order, bodies skipped."""
+import socket
 import unittest
 
-from httpkit import RawConnection, SiteRoot, start_http
+from httpkit import RawConnection, SiteRoot, get, random_bytes, start_http
 
 FILES = {f"f{i}.txt": f"file number {i} " * (i + 1) for i in range(10)}
+
+
+def resident_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmRSS:"))
 
 
 def request(path, extra="", version="HTTP/1.1"):
@@ -13,7 +19,7 @@ def request(path, extra="", version="HTTP/1.1"):
 class KeepAliveTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot(FILES)
+        cls.root = SiteRoot({**FILES, "big.bin": random_bytes(60000)})
         cls.server = start_http(cls.root.path)
         cls.port = cls.server.port
 
@@ -107,6 +113,21 @@ class KeepAliveTest(unittest.TestCase):
             self.assert_file(conn.read_response(), 7)
             self.assertFalse(conn.closed_within(0.5), "the connection must stay open")
             self.assertEqual(bytes(conn.buf), b"", "no answer to the request-shaped bodies")
+
+    def test_pipelining_client_that_never_reads_does_not_grow_the_server(self):
+        # Backpressure: with responses unread, the server must stop reading requests, not buffer them.
+        rss_before = resident_mib(self.server.proc.pid)
+        with RawConnection(self.port, rcvbuf=4096, timeout=3) as conn:
+            batch = request("/big.bin").encode() * 1000
+            try:
+                for _ in range(200):  # up to 200,000 requests, 12 GB of responses: sending must block
+                    conn.send(batch)
+                self.fail("the server kept reading requests whose responses nobody reads")
+            except (socket.timeout, TimeoutError):
+                pass
+            grown = resident_mib(self.server.proc.pid) - rss_before
+        self.assertLess(grown, 64, f"the server's memory grew by {grown} MiB")
+        self.assert_file(get(self.port, "/f1.txt"), 1)
 
     def test_request_sent_one_byte_at_a_time(self):
         with RawConnection(self.port) as conn:

@@ -1,7 +1,7 @@
 """Methods: a static server supports GET, HEAD and OPTIONS; others are refused clearly."""
 import unittest
 
-from httpkit import SiteRoot, exchange, start_http
+from httpkit import RawConnection, SiteRoot, curl, exchange, start_http
 
 ALLOWED = {"get", "head", "options"}
 
@@ -70,6 +70,38 @@ class MethodsTest(unittest.TestCase):
         request, response = self.request("TRACE", "/a.txt")
         self.assert_short_error(request, response, (405, 501))
         self.assertNotIn(b"TRACE /a.txt", response.body)
+
+    def test_expect_100_continue(self):
+        # RFC 9110 §10.1.1: a 1.1 client may wait for "100 Continue" before sending the body; the server
+        # answers either 100 (then the final status once the body came) or the final status at once.
+        with RawConnection(self.port) as conn:
+            conn.send("POST /a.txt HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+            response = conn.read_response("POST")
+            if response.status == 100:
+                conn.send("hello")
+                response = conn.read_response("POST")
+            self.assertEqual(response.status, 405, str(response))
+
+    def test_expect_100_continue_is_ignored_for_http10(self):
+        # RFC 9110 §10.1.1: an HTTP/1.0 request's 100-continue expectation MUST be ignored (no 100).
+        with RawConnection(self.port) as conn:
+            conn.send("POST /a.txt HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello")
+            response = conn.read_response("POST")
+            self.assertEqual(response.status, 405, str(response))
+
+    def test_curl_post_with_expect(self):
+        body = "x" * 2048
+        result = curl("-X", "POST", "-H", "Expect: 100-continue", "--data-binary", body,
+                      "-o", "/dev/null", "-w", "%{http_code}", f"http://127.0.0.1:{self.port}/a.txt", timeout=20)
+        self.assertEqual(result.stdout, b"405", result.stderr)
+
+    def test_methods_on_missing_files_and_directories(self):
+        request, response = self.request("DELETE", "/missing.txt")
+        self.assert_short_error(request, response, (404, 405))
+        request, response = self.request("POST", "/dir/")
+        self.assert_short_error(request, response, (405,))
+        request, response = self.request("OPTIONS", "/missing.txt")
+        self.assertIn(response.status, (200, 204, 404), str(response))
 
     def test_lowercase_method_is_not_get(self):
         # Methods are case-sensitive (RFC 9110 §9.1): "get" is an unknown method.
