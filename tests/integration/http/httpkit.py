@@ -272,10 +272,11 @@ class RawConnection:
         self.close()
 
 
-def exchange(port, request, method=None):
+def exchange(port, request, method=None, wait_for_close=False):
     """Sends one raw request on a new connection and returns (response, closed_after).
 
-    `closed_after` says whether the server closed the connection after the response.
+    With `wait_for_close`, `closed_after` says whether the server closed the connection after the
+    response (waiting up to HANG_BOUND); otherwise it is None.
     """
     if method is None:
         method = request.split(b" " if isinstance(request, bytes) else " ", 1)[0]
@@ -283,7 +284,7 @@ def exchange(port, request, method=None):
     with RawConnection(port) as conn:
         conn.send(request)
         response = conn.read_response(method)
-        return response, conn.closed_within(HANG_BOUND)
+        return response, (conn.closed_within(HANG_BOUND) if wait_for_close else None)
 
 
 def responses_until_close(port, request, method="GET"):

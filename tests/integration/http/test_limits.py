@@ -20,13 +20,13 @@ class LimitsTest(unittest.TestCase):
         cls.server.stop()
         cls.root.cleanup()
 
-    def send(self, request):
+    def send(self, request, wait_for_close=False):
         request = request.encode("latin-1") if isinstance(request, str) else request
-        response, closed = exchange(self.port, request, "GET")
+        response, closed = exchange(self.port, request, "GET", wait_for_close)
         return response, closed, f"request {request[:160]!r}...({len(request)} bytes) -> {response}"
 
     def assert_error(self, request, statuses):
-        response, closed, where = self.send(request)
+        response, closed, where = self.send(request, wait_for_close=True)
         self.assertIn(response.status, statuses, where)
         self.assertEqual(response.header("Content-Length"), str(len(response.body)), where)
         self.assertTrue(0 < len(response.body) <= 1024, f"short body expected: {where}")
