@@ -1,10 +1,108 @@
-// Placeholder until the ftp service lands: registers no subcommand yet.
+// `muxd ftp` (the server) and `muxd ftp-client`: their command lines.
 #include <CLI/CLI.hpp>
 
+#include <fmt/core.h>
+
+#include <charconv>
+#include <memory>
+
 #include "cli/commands.h"
+#include "core/worker_pool.h"
+#include "ftp/ftp_server.h"
 
 namespace muxd {
+namespace {
 
-void register_ftp_commands(CLI::App& /*app*/, CommandRun& /*run*/) {}
+struct FtpFlags {
+  std::string root = ".";
+  std::string listen = "127.0.0.1:2121";
+  std::string passive_ports;
+  bool read_only = false;
+  bool no_anonymous = false;
+  std::string users_file;
+  size_t max_clients = 1000;
+  size_t max_per_ip = 200;
+  size_t workers = WorkerPool::default_count();
+  double idle_timeout = 300;
+  double data_timeout = 60;
+};
+
+std::chrono::milliseconds to_ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+bool parse_port(std::string_view text, uint16_t& port) {
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > 65535) return false;
+  port = static_cast<uint16_t>(value);
+  return true;
+}
+
+// "LO-HI", both 1..65535 and LO <= HI.
+bool parse_port_range(const std::string& text, ftp::FtpConfig& config) {
+  size_t dash = text.find('-');
+  if (dash == std::string::npos) return false;
+  return parse_port(std::string_view(text).substr(0, dash), config.passive_low) &&
+         parse_port(std::string_view(text).substr(dash + 1), config.passive_high) &&
+         config.passive_low <= config.passive_high;
+}
+
+int run_ftp(const FtpFlags& flags) {
+  ftp::FtpConfig config;
+  std::string error;
+  auto listen = SocketAddress::parse(flags.listen, &error);
+  if (!listen) {
+    fmt::print(stderr, "muxd ftp: --listen {}: {}\n", flags.listen, error);
+    return 2;
+  }
+  if (!flags.passive_ports.empty() && !parse_port_range(flags.passive_ports, config)) {
+    fmt::print(stderr, "muxd ftp: --pasv-ports {}: expected LO-HI, 1 <= LO <= HI <= 65535\n",
+               flags.passive_ports);
+    return 2;
+  }
+  config.listen = *listen;
+  config.root = flags.root;
+  config.read_only = flags.read_only;
+  config.allow_anonymous = !flags.no_anonymous;
+  config.users_file = flags.users_file;
+  config.max_clients = flags.max_clients;
+  config.max_per_ip = flags.max_per_ip;
+  config.workers = flags.workers;
+  config.idle_timeout = to_ms(flags.idle_timeout);
+  config.data_timeout = to_ms(flags.data_timeout);
+  return ftp::run_server(config);
+}
+
+void register_server(CLI::App& app, CommandRun& run) {
+  auto flags = std::make_shared<FtpFlags>();
+  CLI::App* ftp = app.add_subcommand("ftp", "FTP file server (RFC 959, 2389, 2428, 3659)");
+  ftp->add_option("--root", flags->root, "Directory to serve")->capture_default_str()->check(CLI::ExistingDirectory);
+  ftp->add_option("--listen", flags->listen, "Address to listen on: HOST:PORT or [V6]:PORT, port 0 picks one")
+      ->capture_default_str();
+  ftp->add_option("--pasv-ports", flags->passive_ports, "Ports for passive data connections, LO-HI (default: any)");
+  ftp->add_flag("--read-only", flags->read_only, "Refuse every upload, deletion, rename and mkdir");
+  ftp->add_option("--users", flags->users_file, "Accounts file: one name:SHA-512-crypt-hash a line")
+      ->check(CLI::ExistingFile);
+  ftp->add_flag("--no-anonymous", flags->no_anonymous, "Refuse anonymous logins");
+  ftp->add_option("--max-clients", flags->max_clients, "Clients at once; more get 421 (0: no limit)")
+      ->capture_default_str();
+  ftp->add_option("--max-per-ip", flags->max_per_ip, "Clients at once from one IP; more get 421 (0: no limit)")
+      ->capture_default_str();
+  ftp->add_option("--workers", flags->workers, "Worker threads, one epoll loop each (default: online CPUs)")
+      ->check(CLI::Range(1, 256));
+  ftp->add_option("--idle-timeout", flags->idle_timeout, "Seconds a client may stay silent between commands")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  ftp->add_option("--data-timeout", flags->data_timeout,
+                  "Seconds a data connection may take to open, or go without moving a byte")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  ftp->callback([flags, &run] { run = [flags] { return run_ftp(*flags); }; });
+}
+
+}  // namespace
+
+void register_ftp_commands(CLI::App& app, CommandRun& run) {
+  register_server(app, run);
+}
 
 }  // namespace muxd

@@ -1,0 +1,54 @@
+#pragma once
+// ControlConnection: the IO driver of one FTP client. It frames the control
+// stream into lines for its Session, sends the Session's replies and carries
+// out its actions: passive listeners, data transfers, closing.
+#include <memory>
+
+#include "core/tcp_connection.h"
+#include "core/timer_queue.h"
+#include "ftp/client_limits.h"
+#include "ftp/data_transfer.h"
+#include "ftp/line_framer.h"
+#include "ftp/passive_listener.h"
+#include "ftp/session.h"
+
+namespace muxd::ftp {
+
+class FtpWorker;
+
+class ControlConnection : public StreamHandler {
+ public:
+  ControlConnection(FtpWorker& worker, UniqueFd fd, ClientLimits::Ticket ticket);
+  ~ControlConnection() override;
+  ControlConnection(const ControlConnection&) = delete;
+  ControlConnection& operator=(const ControlConnection&) = delete;
+
+  void start();
+
+  void on_data(TcpConnection& connection, Buffer& input) override;
+  void on_closed(TcpConnection& connection, CloseReason reason) override;
+
+ private:
+  void pump();
+  void perform(Action& action);
+  void open_passive();
+  void start_transfer(StartTransfer& start);
+  void transfer_done(TransferResult result, int error);
+  void drop_transfer();
+  void drop_passive();
+  void on_idle();
+
+  FtpWorker& worker_;
+  ClientLimits::Ticket ticket_;
+  TcpConnection connection_;
+  Session session_;
+  LineFramer framer_;
+  Timer idle_timer_;
+  std::unique_ptr<PassiveListener> passive_;
+  std::unique_ptr<DataTransfer> transfer_;
+  std::string line_;
+  bool pumping_ = false;  // pump() is re-entered when a transfer ends inside an action
+  bool pump_again_ = false;
+};
+
+}  // namespace muxd::ftp

@@ -1,0 +1,71 @@
+#include "ftp/ftp_worker.h"
+
+#include <sys/socket.h>
+
+#include "core/log.h"
+#include "ftp/control_connection.h"
+#include "ftp/data_address.h"
+#include "ftp/reply.h"
+
+namespace muxd::ftp {
+namespace {
+
+// Best effort: a fresh socket's send buffer always takes one short line.
+void refuse(int fd, int code, std::string_view text) {
+  std::string reply = format_reply(code, text);
+  [[maybe_unused]] ssize_t n = ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+}  // namespace
+
+FtpWorker::FtpWorker(EventLoop& loop, const FtpConfig& config, const SessionConfig& session_config,
+                     ClientLimits& limits, PassivePorts& ports, UniqueFd listen_fd)
+    : loop_(loop),
+      session_config_(session_config),
+      limits_(limits),
+      ports_(ports),
+      acceptor_(loop, std::move(listen_fd),
+                [this](UniqueFd fd, const SocketAddress& peer) { accept(std::move(fd), peer); }),
+      idle_timeouts_(loop, config.idle_timeout),
+      data_timeouts_(loop, config.data_timeout) {}
+
+FtpWorker::~FtpWorker() {
+  connections_.clear();  // sessions discard unfinished uploads here
+  retired_.clear();
+}
+
+void FtpWorker::start() { acceptor_.start(); }
+
+void FtpWorker::accept(UniqueFd fd, const SocketAddress& peer) {
+  ClientLimits::Ticket ticket;
+  auto admission = limits_.admit(plain_ip(peer), &ticket);
+  if (admission == ClientLimits::Admission::server_full) {
+    return refuse(fd.get(), 421, "Too many users are connected; try again later.");
+  }
+  if (admission == ClientLimits::Admission::ip_full) {
+    return refuse(fd.get(), 421, "Too many connections from your address; try again later.");
+  }
+  auto connection = std::make_unique<ControlConnection>(*this, std::move(fd), std::move(ticket));
+  ControlConnection* raw = connection.get();
+  connections_.emplace(raw, std::move(connection));
+  raw->start();
+}
+
+void FtpWorker::destroy(ControlConnection* connection) {
+  auto found = connections_.find(connection);
+  if (found == connections_.end()) return;
+  retire(std::move(found->second));
+  connections_.erase(found);
+}
+
+void FtpWorker::schedule_cleanup() {
+  if (cleanup_posted_) return;
+  cleanup_posted_ = true;
+  loop_.post([this] {
+    cleanup_posted_ = false;
+    auto batch = std::move(retired_);  // destructors may retire more
+    retired_.clear();
+  });
+}
+
+}  // namespace muxd::ftp
