@@ -3,6 +3,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cstring>
+
 #include "core/log.h"
 #include "core/socket.h"
 #include "ftp/ftp_worker.h"
@@ -49,6 +51,7 @@ void ControlConnection::on_data(TcpConnection&, Buffer& input) {
 }
 
 void ControlConnection::on_closed(TcpConnection&, CloseReason) {
+  ticket_ = ClientLimits::Ticket();  // the place is free now, not after the batch
   idle_timer_.cancel();
   drop_transfer();
   drop_passive();
