@@ -63,14 +63,9 @@ void Room::receive(std::string_view datagram, const SocketAddress& from, Clock::
 
 void Room::login(std::string_view name, const SocketAddress& from, Member* member, Clock::time_point now,
                  Outbox& out) {
-  if (member != nullptr) {
-    // The same name again: our OK was lost, repeat it. Another name: the
-    // client restarted on the same port, so its old session is over.
-    if (member->name == name) {
-      if (allow_message(*member, now, out)) reply(from, std::string(kReplyOk), out);
-      return;
-    }
-    remove(*member, "", out);
+  if (member != nullptr && member->name == name) {  // our OK was lost: repeat it
+    if (allow_message(*member, now, out)) reply(from, std::string(kReplyOk), out);
+    return;
   }
   if (!logins_.take(now)) {
     log_dropped(now, out, fmt::format("LOGIN from {} refused: too many logins", from.to_string()));
@@ -78,8 +73,13 @@ void Room::login(std::string_view name, const SocketAddress& from, Member* membe
   }
   const NameProblem problem = check_name(name);
   if (problem != NameProblem::none) return reply(from, format_fail(describe(problem)), out);
-  if (address_by_name_.contains(name_key(name))) return reply(from, format_fail("name taken"), out);
-  if (members_.size() >= limits_.max_members) return reply(from, format_fail("room full"), out);
+  auto holder = address_by_name_.find(name_key(name));
+  if (holder != address_by_name_.end() && !(holder->second == from))
+    return reply(from, format_fail("name taken"), out);
+  if (member == nullptr && members_.size() >= limits_.max_members) return reply(from, format_fail("room full"), out);
+  // Another name from a member's address: the client restarted on the same
+  // port, so its old session is over. (A refused LOGIN leaves it in place.)
+  if (member != nullptr) remove(*member, "", out);
   admit(name, from, now, out);
 }
 

@@ -114,6 +114,30 @@ TEST_F(RoomTest, LoginUnderANewNameFromAMemberAddressEndsTheOldSession) {
   EXPECT_EQ(room_->member_count(), 3u);
 }
 
+TEST_F(RoomTest, ARefusedLoginLeavesTheOldSessionInPlace) {
+  enter_three();
+  EXPECT_EQ(received(send(bob, "LOGIN Lucy"), bob), Lines{"FAIL name taken"});
+  EXPECT_EQ(received(send(bob, "LOGIN"), bob), Lines{"FAIL name is empty"});
+  EXPECT_EQ(room_->name_at(bob), "Bob");
+  EXPECT_EQ(room_->member_count(), 3u);
+}
+
+TEST_F(RoomTest, AMemberMayChangeTheCaseOfItsName) {
+  enter_three();
+  const Outbox out = send(bob, "LOGIN BOB");
+  EXPECT_EQ(received(out, bob), Lines{"OK"});
+  EXPECT_EQ(received(out, lucy), (Lines{"Bob left the room", "BOB joined the room"}));
+}
+
+TEST_F(RoomTest, AFullRoomStillLetsAMemberLogInAgainUnderANewName) {
+  RoomLimits limits;
+  limits.max_members = 3;
+  reset(limits);
+  enter_three();
+  EXPECT_EQ(received(send(bob, "LOGIN Robert"), bob), Lines{"OK"});
+  EXPECT_EQ(room_->member_count(), 3u);
+}
+
 TEST_F(RoomTest, MemberLimit) {
   RoomLimits limits;
   limits.max_members = 2;
