@@ -64,7 +64,8 @@ const char* skip_until(const char* p, const char* end, StopMask stop_mask, Stops
 // Stops at controls (HTAB, CR and LF included) and DEL: of these a line may
 // hold only HTAB (RFC 9110 §5.5), and CR LF or LF to end it (RFC 9112 §2.2).
 // This scan covers every byte of the head, so it takes 16 at a time where
-// SSE2 exists (all of x86-64); measured 1.5x faster than words here.
+// SSE2 exists (all of x86-64): the browser-request benchmark then runs ~20%
+// faster than with the word loop alone.
 const char* skip_plain_bytes(const char* p, const char* end) {
 #if defined(__SSE2__)
   const __m128i last_control = _mm_set1_epi8(0x1f);
