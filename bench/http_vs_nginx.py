@@ -500,7 +500,7 @@ def machine_facts(args):
                 if line.startswith("model name")), "unknown")
     nginx_version = subprocess.run([args.nginx, "-v"], capture_output=True, text=True).stderr.strip()
     commit = _git("rev-parse", "--short", "HEAD")
-    if _git("status", "--porcelain", "--", "src"):
+    if _git("status", "--porcelain", "--untracked-files=no", "--", "src/core", "src/http", "src/cli"):
         commit += "+uncommitted"
     return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "kernel": os.uname().release, "cpu": f"{cpu} ({os.cpu_count()} CPUs)",
@@ -691,7 +691,8 @@ def parse_args(argv):
     parser.add_argument("--muxd", default=str(REPO / "build" / "muxd"), help="the muxd binary (default: build/muxd)")
     parser.add_argument("--nginx", default="nginx")
     parser.add_argument("--wrk", default="wrk")
-    parser.add_argument("--quick", action="store_true", help="1 pair, 3 s per run: a smoke test, not a result")
+    parser.add_argument("--quick", action="store_true",
+                        help="1 pair, 3 s per run: a smoke test, not saved unless --save")
     parser.add_argument("--pairs", type=int, help="muxd/nginx pairs per case (default 3, quick 1)")
     parser.add_argument("--duration", type=int, help="seconds per wrk run (default 10, quick 3)")
     parser.add_argument("--cases", default=",".join(case.key for case in CASES), help="e.g. 1,2,7")
@@ -700,7 +701,9 @@ def parse_args(argv):
     parser.add_argument("--no-ceiling", action="store_true", help="skip limit_server")
     parser.add_argument("--results", default=str(REPO / "bench" / "results"), help="directory for http.md, http.csv")
     parser.add_argument("--no-save", action="store_true", help="print the table only")
+    parser.add_argument("--save", action="store_true", help="save a --quick run's results too")
     args = parser.parse_args(argv)
+    args.no_save = args.no_save or (args.quick and not args.save)  # a smoke test is not a result
     args.pairs = args.pairs or (1 if args.quick else 3)
     args.duration = args.duration or (3 if args.quick else 10)
     args.muxd = str(Path(args.muxd).resolve())
