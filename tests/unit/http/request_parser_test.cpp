@@ -321,6 +321,14 @@ TEST(RequestParser, RejectsBareCr) {
   EXPECT_EQ(status_of("\r\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"), 400);
 }
 
+TEST(RequestParser, JudgesABadLineOnlyOnceItIsComplete) {
+  // Until its LF arrives a line is only measured, so that the verdict cannot
+  // depend on where the input was split.
+  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: h\r\nX: a\x01b"), 0);
+  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: h\r\nX: a\x01b\r\n"), 400);
+  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: h\r\nX: a\r"), 0);
+}
+
 TEST(RequestParser, RejectsMalformedHeaderLines) {
   for (std::string_view line : {"Host2 : x", "X-A\t: x", ": x", "X A: x", "NoColon", "X(: y", "X-\xff: y",
                                 "X: a\x01", "X: a\x7f", "X: a\x1b[0m"}) {
