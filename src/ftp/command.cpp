@@ -4,10 +4,12 @@
 #include <fmt/core.h>
 
 #include <charconv>
+#include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
 #include "core/worker_pool.h"
+#include "ftp/client_app.h"
 #include "ftp/ftp_server.h"
 
 namespace muxd {
@@ -99,10 +101,37 @@ void register_server(CLI::App& app, CommandRun& run) {
   ftp->callback([flags, &run] { run = [flags] { return run_ftp(*flags); }; });
 }
 
+struct ClientFlags {
+  std::string server;
+  ftp::ClientOptions options;
+};
+
+int run_ftp_client(ClientFlags& flags) {
+  std::string error;
+  if (!ftp::parse_server(flags.server, flags.options, &error)) {
+    fmt::print(stderr, "muxd ftp-client: {}\n", error);
+    return 2;
+  }
+  return ftp::run_client(flags.options, std::cin, std::cout, std::cerr);
+}
+
+void register_client(CLI::App& app, CommandRun& run) {
+  auto flags = std::make_shared<ClientFlags>();
+  CLI::App* client = app.add_subcommand(
+      "ftp-client", "FTP client: a menu (1 list, 2 download, 3 upload, 4 exit), or one command: "
+                    "ls [PATH] | get REMOTE [LOCAL] | put LOCAL [REMOTE]");
+  client->add_option("server", flags->server, "HOST[:PORT] (default port 21)")->required();
+  client->add_option("command", flags->options.command, "One command to run instead of the menu");
+  client->add_option("--user", flags->options.user, "User name")->capture_default_str();
+  client->add_option("--password", flags->options.password, "Password")->capture_default_str();
+  client->callback([flags, &run] { run = [flags] { return run_ftp_client(*flags); }; });
+}
+
 }  // namespace
 
 void register_ftp_commands(CLI::App& app, CommandRun& run) {
   register_server(app, run);
+  register_client(app, run);
 }
 
 }  // namespace muxd

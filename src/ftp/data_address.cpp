@@ -81,6 +81,30 @@ std::string epsv_reply_text(uint16_t port) {
   return fmt::format("Entering Extended Passive Mode (|||{}|)", port);
 }
 
+std::optional<uint16_t> parse_epsv_reply(std::string_view text) {
+  size_t open = text.find('(');
+  if (open == std::string_view::npos || open + 5 > text.size()) return std::nullopt;
+  char d = text[open + 1];
+  if (!valid_delimiter(d) || text[open + 2] != d || text[open + 3] != d) return std::nullopt;
+  size_t end = text.find(d, open + 4);
+  if (end == std::string_view::npos || end + 1 >= text.size() || text[end + 1] != ')') return std::nullopt;
+  auto port = parse_decimal(text.substr(open + 4, end - open - 4), 65535);
+  if (!port || *port == 0) return std::nullopt;
+  return static_cast<uint16_t>(*port);
+}
+
+std::optional<SocketAddress> parse_pasv_reply(std::string_view text) {
+  for (size_t start = 0; start < text.size(); ++start) {
+    if (text[start] < '0' || text[start] > '9' || (start > 0 && text[start - 1] >= '0' && text[start - 1] <= '9')) {
+      continue;
+    }
+    size_t end = text.find_first_not_of("0123456789,", start);
+    std::string_view candidate = text.substr(start, end == std::string_view::npos ? end : end - start);
+    if (auto address = parse_port_argument(candidate)) return address;
+  }
+  return std::nullopt;
+}
+
 std::string plain_ip(const SocketAddress& address) {
   std::string ip = address.ip_string();
   bool mapped = ip.size() > kMappedPrefix.size() && ip.compare(0, kMappedPrefix.size(), kMappedPrefix) == 0 &&

@@ -28,6 +28,12 @@ std::string pasv_reply_text(const SocketAddress& listener);
 // "Entering Extended Passive Mode (|||1025|)".
 std::string epsv_reply_text(uint16_t port);
 
+// Client side: the port in a 229 reply's "(|||port|)" (RFC 2428 §3), and the
+// address in a 227 reply's "h1,h2,h3,h4,p1,p2", wherever in the text it is
+// (RFC 1123 §4.1.2.6).
+std::optional<uint16_t> parse_epsv_reply(std::string_view text);
+std::optional<SocketAddress> parse_pasv_reply(std::string_view text);
+
 // The IP as text, an IPv4-mapped IPv6 address ("::ffff:1.2.3.4") as plain IPv4.
 std::string plain_ip(const SocketAddress& address);
 // Same IP (ports ignored), seeing through IPv4-mapped IPv6 addresses.

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import warnings
 
 from harness import Server
@@ -145,3 +146,94 @@ def raw_login(server, user="anonymous", password="x", **kwargs):
     command(sock, reader, f"USER {user}")
     assert command(sock, reader, f"PASS {password}").startswith("230")
     return sock, reader
+
+
+class Vsftpd:
+    """vsftpd from Debian, standalone on a free 127.0.0.1 port, anonymous
+    only, serving `anon_root` (uploads go to its `upload/`, owned by ftp).
+    Use as a context manager; `available()` says whether it can run here."""
+
+    BINARY = "/usr/sbin/vsftpd"
+
+    @classmethod
+    def available(cls):
+        return os.path.exists(cls.BINARY) and os.geteuid() == 0 and os.path.isdir("/var/run/vsftpd/empty")
+
+    def __init__(self, anon_root, extra_config=""):
+        self.base = tempfile.mkdtemp(prefix="muxd-vsftpd-")
+        self.port = free_port()
+        self.host = "127.0.0.1"
+        upload = os.path.join(anon_root, "upload")
+        os.makedirs(upload, exist_ok=True)
+        shutil.chown(upload, user="ftp")
+        os.chmod(anon_root, 0o755)  # vsftpd refuses a writable anonymous root
+        config = os.path.join(self.base, "vsftpd.conf")
+        with open(config, "w") as f:
+            f.write(VSFTPD_CONFIG.format(port=self.port, root=anon_root, log=os.path.join(self.base, "log"))
+                    + extra_config)
+        self.proc = subprocess.Popen([self.BINARY, config], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if not wait_for_port(self.host, self.port, self.proc):
+            self.stop()
+            raise RuntimeError("vsftpd did not start")
+
+    @property
+    def address(self):
+        return (self.host, self.port)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stderr.close()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+VSFTPD_CONFIG = """listen=YES
+listen_ipv6=NO
+listen_address=127.0.0.1
+listen_port={port}
+background=NO
+anonymous_enable=YES
+no_anon_password=YES
+anon_root={root}
+local_enable=NO
+write_enable=YES
+anon_upload_enable=YES
+anon_mkdir_write_enable=YES
+anon_umask=022
+seccomp_sandbox=NO
+xferlog_enable=NO
+syslog_enable=NO
+vsftpd_log_file={log}
+pasv_enable=YES
+pasv_address=127.0.0.1
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(host, port, proc, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with socket.create_connection((host, port), timeout=1) as sock:
+                sock.recv(100)  # the 220 greeting
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
