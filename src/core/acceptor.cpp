@@ -26,14 +26,16 @@ void Acceptor::stop() {
   listen_fd_.reset();
 }
 
-// Accepts until the queue is empty: one wake-up, many connections.
+// One accept per wake-up, as nginx without multi_accept: looping until
+// EAGAIN costs a failing accept4 per wake-up when connections trickle in, and
+// the level-triggered listener comes back in the next batch when more wait.
 void Acceptor::handle_events(uint32_t) {
-  while (listen_fd_) {
+  for (int attempt = 0; attempt < 2 && listen_fd_; ++attempt) {
     SocketAddress peer;
     int fd = ::accept4(listen_fd_.get(), peer.get(), peer.length_ptr(), SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
       on_accept_(UniqueFd(fd), peer);
-      continue;
+      return;
     }
     if (errno == EINTR || errno == ECONNABORTED) continue;
     if (errno == EMFILE || errno == ENFILE) {

@@ -34,6 +34,7 @@ class OutputQueue {
   bool empty() const { return head_ == segments_.size(); }
   uint64_t pending_bytes() const { return pending_; }
   void clear();
+  void release_if_empty() { bytes_.release_if_empty(); }
 
  private:
   enum class Kind : uint8_t { owned, external, file };

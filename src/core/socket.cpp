@@ -25,10 +25,11 @@ void enable(int fd, int level, int option) {
 
 }  // namespace
 
-UniqueFd listen_tcp(const SocketAddress& address, int backlog, bool reuse_port) {
+UniqueFd listen_tcp(const SocketAddress& address, int backlog, bool reuse_port, bool nodelay) {
   UniqueFd fd = open_socket(address, SOCK_STREAM);
   enable(fd.get(), SOL_SOCKET, SO_REUSEADDR);
   if (reuse_port) enable(fd.get(), SOL_SOCKET, SO_REUSEPORT);
+  if (nodelay) enable(fd.get(), IPPROTO_TCP, TCP_NODELAY);
   if (address.family() == AF_INET6) enable(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY);
   if (::bind(fd.get(), address.get(), address.length()) != 0) throw_errno("cannot bind", address);
   if (::listen(fd.get(), backlog) != 0) throw_errno("cannot listen on", address);

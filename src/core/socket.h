@@ -6,7 +6,10 @@
 
 namespace muxd {
 
-UniqueFd listen_tcp(const SocketAddress& address, int backlog = 4096, bool reuse_port = false);
+// Accepted sockets inherit TCP_NODELAY from the listener (Linux), saving a
+// setsockopt per connection; set `nodelay` for request/response protocols.
+UniqueFd listen_tcp(const SocketAddress& address, int backlog = 4096, bool reuse_port = false,
+                    bool nodelay = false);
 UniqueFd bind_udp(const SocketAddress& address);
 // Starts a non-blocking connect; completion shows as EPOLLOUT, then check socket_error().
 UniqueFd connect_tcp(const SocketAddress& address);

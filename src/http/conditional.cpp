@@ -110,7 +110,9 @@ bool not_modified(std::string_view if_none_match, std::string_view if_modified_s
                   const Validators& validators) {
   if_none_match = trim_ows(if_none_match);
   if (!if_none_match.empty()) return none_match_fails(if_none_match, validators.etag);
-  std::optional<time_t> since = parse_http_date(trim_ows(if_modified_since));
+  if_modified_since = trim_ows(if_modified_since);
+  if (if_modified_since.empty()) return false;  // the common case: no date to parse
+  std::optional<time_t> since = parse_http_date(if_modified_since);
   return since && validators.mtime <= *since;
 }
 

@@ -6,7 +6,6 @@
 #include <cstring>
 
 #include "core/log.h"
-#include "core/socket.h"
 #include "http/http_worker.h"
 
 namespace muxd::http {
@@ -37,12 +36,11 @@ HttpConnection::HttpConnection(HttpWorker& worker, UniqueFd fd, const SocketAddr
   }
 }
 
-HttpConnection::~HttpConnection() {
-  if (fd_) worker_.loop().remove(fd_.get());
-}
+// Closing the descriptor removes it from epoll (nothing else holds it), so
+// neither close() nor this destructor spends an epoll_ctl on it.
+HttpConnection::~HttpConnection() = default;
 
 void HttpConnection::start() {
-  set_nodelay(fd_.get());
   interest_ = EPOLLIN | EPOLLRDHUP;
   worker_.loop().add(fd_.get(), interest_, this);
   arm(worker_.request_timeouts());  // the first request head, like nginx's client_header_timeout
@@ -219,6 +217,7 @@ void HttpConnection::after_io() {
   } else if (waiting_on_ != &worker_.idle_timeouts()) {
     arm(worker_.idle_timeouts());
     input_.release_if_empty();
+    output_.release_if_empty();  // an idle keep-alive connection holds no buffers
   }
 }
 
@@ -270,7 +269,6 @@ void HttpConnection::linger(uint32_t events) {
 
 void HttpConnection::close() {
   timer_.cancel();
-  worker_.loop().remove(fd_.get());
   fd_.reset();
   worker_.destroy(this);
 }

@@ -33,9 +33,9 @@ int open_access_log(const std::string& target) {
 // With port 0 the first socket picks the port and the others join it.
 std::vector<UniqueFd> open_listeners(const HttpConfig& config, SocketAddress& bound) {
   std::vector<UniqueFd> listeners;
-  listeners.push_back(listen_tcp(config.listen, 4096, true));
+  listeners.push_back(listen_tcp(config.listen, 4096, true, true));
   bound = local_address(listeners.front().get());
-  for (size_t i = 1; i < config.workers; ++i) listeners.push_back(listen_tcp(bound, 4096, true));
+  for (size_t i = 1; i < config.workers; ++i) listeners.push_back(listen_tcp(bound, 4096, true, true));
   return listeners;
 }
 

@@ -33,7 +33,8 @@ class Server:
         self.stderr_lines = []
         self._ready = threading.Event()
         self.host = self.port = None
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
         if not self._ready.wait(timeout):
             self.stop()
             raise RuntimeError(f"{cmd} never printed its listening line; stderr: {self.stderr()}")
@@ -71,6 +72,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self._drainer.join(5)  # the pipe reaches EOF once the server is gone
+        if not self._drainer.is_alive():
+            self.proc.stderr.close()
         return self.proc.returncode
 
     def __enter__(self):
