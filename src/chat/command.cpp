@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 
+#include "chat/chat_client.h"
 #include "chat/chat_server.h"
 #include "cli/commands.h"
 
@@ -54,8 +55,41 @@ void register_server(CLI::App& app, CommandRun& run) {
   chat->callback([flags, &run] { run = [flags] { return run_chat(*flags); }; });
 }
 
+struct ClientFlags {
+  std::string server;
+  std::string name;
+  double keepalive = 10;
+};
+
+int run_chat_client(const ClientFlags& flags) {
+  chat::ClientConfig config;
+  std::string error = "bad address";
+  auto server = chat::resolve_server(flags.server, &error);
+  if (!server) {
+    fmt::print(stderr, "muxd chat-client: {}: {}\n", flags.server, error);
+    return 2;
+  }
+  config.server = *server;
+  config.name = flags.name;
+  config.keepalive_interval = std::chrono::milliseconds(static_cast<long long>(flags.keepalive * 1000));
+  return chat::run_client(config);
+}
+
+void register_client(CLI::App& app, CommandRun& run) {
+  auto flags = std::make_shared<ClientFlags>();
+  CLI::App* client = app.add_subcommand("chat-client", "Client for muxd chat (interactive on a terminal, line-based otherwise)");
+  client->add_option("server", flags->server, "The room: HOST[:PORT] (port 8888 by default)")->required();
+  client->add_option("--name", flags->name, "Name to enter with (asked for when absent or refused)");
+  client->add_option("--keepalive", flags->keepalive, "Seconds between keep-alive PINGs")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  client->callback([flags, &run] { run = [flags] { return run_chat_client(*flags); }; });
+}
+
 }  // namespace
 
-void register_chat_commands(CLI::App& app, CommandRun& run) { register_server(app, run); }
+void register_chat_commands(CLI::App& app, CommandRun& run) {
+  register_server(app, run);
+  register_client(app, run);
+}
 
 }  // namespace muxd

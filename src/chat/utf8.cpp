@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <initializer_list>
+
 namespace muxd::chat {
 namespace {
 
@@ -29,6 +31,13 @@ bool classify_lead(unsigned char byte, LeadByte& lead) {
 }
 
 Utf8Char invalid(size_t length) { return {kReplacementCharacter, length, false}; }
+
+// `text` is the start of a well-formed character whose last bytes are missing.
+bool is_truncated_character(std::string_view text, const Utf8Char& decoded) {
+  LeadByte lead;
+  return classify_lead(static_cast<unsigned char>(text[0]), lead) && decoded.length == text.size() &&
+         text.size() <= lead.continuation_bytes;
+}
 
 }  // namespace
 
@@ -115,6 +124,48 @@ size_t previous_character_start(std::string_view text, size_t position) {
     --start;
   }
   return start;
+}
+
+namespace {
+
+struct Range {
+  char32_t first;
+  char32_t last;
+};
+
+bool in_ranges(char32_t cp, std::initializer_list<Range> ranges) {
+  for (const Range& range : ranges)
+    if (cp >= range.first && cp <= range.last) return true;
+  return false;
+}
+
+// Unicode's East Asian Width "W" and "F" blocks, abridged to whole blocks.
+bool is_wide(char32_t cp) {
+  return in_ranges(cp, {{0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF},
+                        {0x4E00, 0x9FFF}, {0xA000, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF},
+                        {0xFE30, 0xFE4F}, {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F},
+                        {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}});
+}
+
+bool is_zero_width(char32_t cp) {
+  return in_ranges(cp, {{0x0300, 0x036F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F},
+                        {0x20D0, 0x20FF}, {0x2060, 0x2064}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},
+                        {0xFEFF, 0xFEFF}});
+}
+
+}  // namespace
+
+size_t display_width(std::string_view text) {
+  size_t columns = 0;
+  while (!text.empty()) {
+    const Utf8Char c = decode_utf8(text);
+    if (!c.valid && is_truncated_character(text, c)) break;  // still being typed
+    if (!c.valid) columns += 1;  // shown as one replacement character
+    else if (is_wide(c.code_point)) columns += 2;
+    else if (!is_zero_width(c.code_point) && !is_control_character(c.code_point)) columns += 1;
+    text.remove_prefix(c.length);
+  }
+  return columns;
 }
 
 std::string printable(std::string_view untrusted, size_t max_bytes) {

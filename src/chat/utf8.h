@@ -36,6 +36,12 @@ std::string_view cut_utf8(std::string_view text, size_t max_bytes);
 // Where the character that ends just before `position` starts (for backspace).
 size_t previous_character_start(std::string_view text, size_t position);
 
+// Columns a terminal uses to show valid UTF-8 `text`: 2 for East Asian wide
+// characters (CJK, Hangul, fullwidth forms, most emoji), 0 for combining marks
+// and zero-width characters, 1 otherwise. An incomplete character at the end
+// (still being typed) takes no columns yet.
+size_t display_width(std::string_view text);
+
 // Untrusted bytes made safe for a log line: non-printable bytes and invalid
 // UTF-8 become \xNN, and at most `max_bytes` of input are shown.
 std::string printable(std::string_view untrusted, size_t max_bytes = 64);

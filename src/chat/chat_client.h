@@ -1,0 +1,65 @@
+#pragma once
+// `muxd chat-client HOST[:PORT] [--name NAME]`: enters the room, sends what
+// the user types, shows what arrives. Blocking code around poll(2): one
+// socket, stdin and a signalfd are all it waits for.
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "chat/console.h"
+#include "chat/token_bucket.h"
+#include "core/address.h"
+#include "core/unique_fd.h"
+
+namespace muxd::chat {
+
+struct ClientConfig {
+  SocketAddress server;
+  std::string name;  // empty: ask
+  std::chrono::milliseconds keepalive_interval{10'000};
+  std::chrono::milliseconds answer_timeout{2'000};  // per LOGIN attempt
+  int login_attempts = 3;                            // LOGIN is a datagram: it may be lost
+};
+
+// "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" (port 8888 when absent); names are resolved.
+std::optional<SocketAddress> resolve_server(std::string_view text, std::string* error);
+
+class ChatClient {
+ public:
+  ChatClient(const ClientConfig& config, Console& console);
+  int run();  // the exit status
+
+ private:
+  enum class Wake { socket, input, signal, timeout };
+  enum class InputResult { done, paced, leave };
+
+  bool enter();
+  std::optional<std::string> ask_name();
+  std::optional<std::string> request_login(const std::string& name);
+  int converse();
+  InputResult handle_pending_input();
+  bool show_datagrams();  // false: the server is gone
+  int leave();
+
+  std::optional<std::string> receive();
+  void read_input();
+  std::optional<InputEvent> next_input_event();
+  Wake wait(std::chrono::milliseconds timeout);
+  void send(const std::string& datagram);
+
+  ClientConfig config_;
+  Console& console_;
+  UniqueFd socket_;
+  UniqueFd signals_;
+  TokenBucket pace_;
+  std::string name_;
+  std::deque<InputEvent> pending_input_;
+  bool input_open_ = true;
+  bool server_gone_ = false;
+};
+
+// Sets up signals and the console, then runs a ChatClient.
+int run_client(const ClientConfig& config);
+
+}  // namespace muxd::chat
