@@ -40,10 +40,12 @@ HttpConnection::HttpConnection(HttpWorker& worker, UniqueFd fd, const SocketAddr
 // neither close() nor this destructor spends an epoll_ctl on it.
 HttpConnection::~HttpConnection() = default;
 
+// The request usually arrives right behind the handshake, so read before
+// registering: a Connection: close exchange then never touches epoll
+// (accept4, read, sendmsg, close), and a keep-alive one saves a wake-up.
 void HttpConnection::start() {
-  interest_ = EPOLLIN | EPOLLRDHUP;
-  worker_.loop().add(fd_.get(), interest_, this);
   arm(worker_.request_timeouts());  // the first request head, like nginx's client_header_timeout
+  handle_events(EPOLLIN);
 }
 
 void HttpConnection::handle_events(uint32_t events) {
@@ -205,11 +207,7 @@ void HttpConnection::flush() {
 // Settles what the connection waits for next: interest set and timeout.
 void HttpConnection::after_io() {
   if (!busy() && close_after_write_ && !in_body_) return finish();
-  uint32_t wanted = busy() ? EPOLLOUT : (peer_closed_ ? 0u : EPOLLIN | EPOLLRDHUP);
-  if (wanted != interest_) {
-    interest_ = wanted;
-    worker_.loop().modify(fd_.get(), interest_, this);
-  }
+  set_interest(busy() ? EPOLLOUT : (peer_closed_ ? 0u : EPOLLIN | EPOLLRDHUP));
   if (busy()) {
     if (waiting_on_ != &worker_.write_timeouts()) arm(worker_.write_timeouts());
   } else if (in_body_ || !input_.empty()) {
@@ -218,6 +216,17 @@ void HttpConnection::after_io() {
     arm(worker_.idle_timeouts());
     input_.release_if_empty();
     output_.release_if_empty();  // an idle keep-alive connection holds no buffers
+  }
+}
+
+void HttpConnection::set_interest(uint32_t wanted) {
+  if (registered_ && wanted == interest_) return;
+  interest_ = wanted;
+  if (registered_) {
+    worker_.loop().modify(fd_.get(), interest_, this);
+  } else {
+    worker_.loop().add(fd_.get(), interest_, this);
+    registered_ = true;
   }
 }
 
@@ -252,8 +261,7 @@ void HttpConnection::finish() {
   lingering_ = true;
   input_.clear();
   input_.release_if_empty();
-  interest_ = EPOLLIN | EPOLLRDHUP;
-  worker_.loop().modify(fd_.get(), interest_, this);
+  set_interest(EPOLLIN | EPOLLRDHUP);
   arm(worker_.request_timeouts());
 }
 

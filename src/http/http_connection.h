@@ -48,6 +48,7 @@ class HttpConnection : public Watcher {
   void linger(uint32_t events);
   void close();
   void arm(TimerQueue& queue);
+  void set_interest(uint32_t wanted);
   void drain_buffered_requests();
   bool busy() const { return !output_.empty(); }
 
@@ -60,6 +61,7 @@ class HttpConnection : public Watcher {
   Timer timer_;
   TimerQueue* waiting_on_ = nullptr;  // which timeout timer_ is armed for
   uint32_t interest_ = 0;
+  bool registered_ = false;  // added to the loop's epoll set yet
   bool in_body_ = false;
   bool close_after_write_ = false;
   bool peer_closed_ = false;
