@@ -68,7 +68,7 @@ void Room::login(std::string_view name, const SocketAddress& from, Member* membe
     return;
   }
   if (!logins_.take(now)) {
-    log_dropped(now, out, fmt::format("LOGIN from {} refused: too many logins", from.to_string()));
+    if (may_log_drop(now, out)) warn(out, fmt::format("LOGIN from {} refused: too many logins", from.to_string()));
     return reply(from, format_fail("server busy, try again"), out);
   }
   const NameProblem problem = check_name(name);
@@ -118,9 +118,9 @@ void Room::ping(const Request& request, const SocketAddress& from, Member* membe
 
 void Room::refuse(ParseError error, std::string_view datagram, const SocketAddress& from, Member* member,
                   Clock::time_point now, Outbox& out) {
-  log_dropped(now, out,
-              fmt::format("dropped {} bytes from {}: {} ({})", datagram.size(), from.to_string(),
-                          describe(error), printable(datagram, 40)));
+  if (may_log_drop(now, out))
+    warn(out, fmt::format("dropped {} bytes from {}: {} ({})", datagram.size(), from.to_string(), describe(error),
+                          printable(datagram, 40)));
   // A member deserves to know why its (too long) message went nowhere.
   if (error == ParseError::too_long && member != nullptr && allow_message(*member, now, out))
     reply(from,
@@ -131,11 +131,11 @@ void Room::refuse(ParseError error, std::string_view datagram, const SocketAddre
 bool Room::is_sender(const Request& request, const SocketAddress& from, const Member* member,
                      Clock::time_point now, Outbox& out) {
   if (member != nullptr && member->name == request.name) return true;
+  if (!may_log_drop(now, out)) return false;
   const std::string who = member == nullptr ? std::string("not logged in")
                                             : fmt::format("logged in as {}", member->name);
-  log_dropped(now, out,
-              fmt::format("dropped {} from {} ({}) in the name of '{}'", command_name(request.command),
-                          from.to_string(), who, printable(request.name)));
+  warn(out, fmt::format("dropped {} from {} ({}) in the name of '{}'", command_name(request.command),
+                        from.to_string(), who, printable(request.name)));
   return false;
 }
 
@@ -151,8 +151,8 @@ bool Room::allow_message(Member& member, Clock::time_point now, Outbox& out) {
                                           limits_.messages_per_second)),
           out);
   }
-  log_dropped(now, out, fmt::format("dropped a message from {} ({}): flood", member.name,
-                                    member.address.to_string()));
+  if (may_log_drop(now, out))
+    warn(out, fmt::format("dropped a message from {} ({}): flood", member.name, member.address.to_string()));
   return false;
 }
 
@@ -214,11 +214,14 @@ void Room::reply(const SocketAddress& to, std::string payload, Outbox& out) {
   out.datagrams.push_back({std::move(payload), {to}});
 }
 
-void Room::log_dropped(Clock::time_point now, Outbox& out, std::string text) {
-  if (!drop_log_.allow(now)) return;
+// Formatting a log line costs more than dropping a datagram: ask first.
+bool Room::may_log_drop(Clock::time_point now, Outbox& out) {
+  if (!drop_log_.allow(now)) return false;
   if (const size_t held_back = drop_log_.take_suppressed())
-    out.log.push_back({LogLevel::warn, fmt::format("{} more dropped datagrams were not logged", held_back)});
-  out.log.push_back({LogLevel::warn, std::move(text)});
+    warn(out, fmt::format("{} more dropped datagrams were not logged", held_back));
+  return true;
 }
+
+void Room::warn(Outbox& out, std::string text) { out.log.push_back({LogLevel::warn, std::move(text)}); }
 
 }  // namespace muxd::chat

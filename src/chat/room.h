@@ -121,7 +121,8 @@ class Room {
 
   void fan_out(std::string payload, const Member* except, Outbox& out) const;
   static void reply(const SocketAddress& to, std::string payload, Outbox& out);
-  void log_dropped(Clock::time_point now, Outbox& out, std::string text);
+  bool may_log_drop(Clock::time_point now, Outbox& out);
+  static void warn(Outbox& out, std::string text);
 
   RoomLimits limits_;
   std::unordered_map<SocketAddress, Member, SocketAddressHash> members_;
