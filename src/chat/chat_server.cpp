@@ -142,7 +142,9 @@ int run_server(const ServerConfig& config) {
     server->close();
     loop.quit();
   });
-  log_info("muxd chat listening on {}", server->local_address().to_string());
+  // The exact line scripts and tests wait for, without a log prefix.
+  const std::string ready = "muxd chat listening on " + server->local_address().to_string() + "\n";
+  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, ready.data(), ready.size());
   if (operator_input.active() && ::isatty(STDIN_FILENO))
     log_info("chat: type a line and press Enter to announce it to everyone");
   loop.run();

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
-
 #include "chat/utf8.h"
 
 namespace muxd::chat {
@@ -21,19 +19,6 @@ std::string_view command_name(Command command) {
 
 }  // namespace
 
-size_t SocketAddressHash::operator()(const SocketAddress& address) const {
-  // Only what SocketAddress::operator== compares: family, IP and port.
-  char key[2 + 16] = {};
-  const uint16_t port = address.port();
-  std::memcpy(key, &port, sizeof(port));
-  if (address.family() == AF_INET)
-    std::memcpy(key + 2, &reinterpret_cast<const sockaddr_in*>(address.get())->sin_addr, 4);
-  else if (address.family() == AF_INET6)
-    std::memcpy(key + 2, &reinterpret_cast<const sockaddr_in6*>(address.get())->sin6_addr, 16);
-  return std::hash<std::string_view>{}(std::string_view(key, sizeof(key))) ^
-         static_cast<size_t>(address.family());
-}
-
 Room::Member::Member(std::string_view member_name, const SocketAddress& member_address,
                      const RoomLimits& limits, Clock::time_point now)
     : name(member_name),
@@ -44,6 +29,8 @@ Room::Member::Member(std::string_view member_name, const SocketAddress& member_a
 Room::Room(const RoomLimits& limits, Clock::time_point now)
     : limits_(limits),
       logins_(limits.logins_per_second, limits.login_burst, now),
+      logins_by_address_(limits.logins_per_address_per_second, limits.login_burst_per_address,
+                         limits.remembered_addresses),
       drop_log_(limits.log_lines_per_second) {}
 
 void Room::receive(std::string_view datagram, const SocketAddress& from, Clock::time_point now,
@@ -65,6 +52,12 @@ void Room::login(std::string_view name, const SocketAddress& from, Member* membe
                  Outbox& out) {
   if (member != nullptr && member->name == name) {  // our OK was lost: repeat it
     if (allow_message(*member, now, out)) reply(from, std::string(kReplyOk), out);
+    return;
+  }
+  if (member == nullptr && !logins_by_address_.take(from, now)) {
+    // One address retrying too fast: dropped without an answer, so that a
+    // flood of LOGINs is not also a flood of FAILs.
+    if (may_log_drop(now, out)) warn(out, fmt::format("LOGIN from {} dropped: too many attempts", from.to_string()));
     return;
   }
   if (!logins_.take(now)) {

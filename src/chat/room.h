@@ -10,7 +10,8 @@
 //    room holds at most RoomLimits::max_members;
 //  - per-member flood control (a token bucket), with one notice per flood;
 //  - newcomers share one token bucket, so a LOGIN flood cannot make the room
-//    fan out join notices without bound;
+//    fan out join notices without bound, and each newcomer address has its
+//    own, so that one address cannot use up everybody's share;
 //  - text is sanitised (valid UTF-8, no control characters) and every datagram
 //    sent is at most kMaxOutgoingBytes;
 //  - members that announced keep-alives (PING) and then fell silent time out;
@@ -24,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "chat/address_buckets.h"
 #include "chat/log_throttle.h"
 #include "chat/protocol.h"
 #include "chat/token_bucket.h"
@@ -40,6 +42,9 @@ struct RoomLimits {
   double message_burst = 10;
   double logins_per_second = 50;  // all LOGINs from non-members together
   double login_burst = 250;
+  double logins_per_address_per_second = 1;  // each non-member address on its own
+  double login_burst_per_address = 10;
+  size_t remembered_addresses = 4096;  // non-member addresses with a LOGIN bucket
   std::chrono::milliseconds keepalive_timeout{35'000};  // muxd's client pings every 10 s
   size_t log_lines_per_second = 20;  // for dropped datagrams
 };
@@ -63,10 +68,6 @@ struct Outbox {
     datagrams.clear();
     log.clear();
   }
-};
-
-struct SocketAddressHash {
-  size_t operator()(const SocketAddress& address) const;
 };
 
 class Room {
@@ -129,6 +130,7 @@ class Room {
   std::unordered_map<std::string, SocketAddress> address_by_name_;  // keyed by name_key()
   std::list<Member*> keepalive_order_;  // members that ping, least recently heard first
   TokenBucket logins_;
+  AddressBuckets logins_by_address_;
   LogThrottle drop_log_;
 };
 

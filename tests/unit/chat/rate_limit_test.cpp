@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "chat/address_buckets.h"
 #include "chat/log_throttle.h"
 #include "chat/token_bucket.h"
 
@@ -32,6 +33,29 @@ TEST(TokenBucket, IgnoresTimeGoingBackwards) {
   TokenBucket bucket(1, 1, t0);
   EXPECT_TRUE(bucket.take(t0));
   EXPECT_FALSE(bucket.take(t0 - std::chrono::hours(1)));
+}
+
+SocketAddress address(int port) { return *SocketAddress::parse("127.0.0.1:" + std::to_string(port)); }
+
+TEST(AddressBuckets, EachAddressHasItsOwnBucket) {
+  AddressBuckets buckets(1, 2, 100);
+  EXPECT_TRUE(buckets.take(address(1), t0));
+  EXPECT_TRUE(buckets.take(address(1), t0));
+  EXPECT_FALSE(buckets.take(address(1), t0));
+  EXPECT_TRUE(buckets.take(address(2), t0));  // another port is another sender
+  EXPECT_TRUE(buckets.take(address(1), t0 + milliseconds(1000)));
+}
+
+TEST(AddressBuckets, TheTableIsBoundedAndForgetsTheLeastRecentlyHeard) {
+  AddressBuckets buckets(1, 1, 3);
+  for (int port = 1; port <= 3; ++port) EXPECT_TRUE(buckets.take(address(port), t0));
+  EXPECT_FALSE(buckets.take(address(1), t0));  // 1 is now the most recent
+  EXPECT_TRUE(buckets.take(address(4), t0));   // evicts 2
+  EXPECT_EQ(buckets.size(), 3u);
+  EXPECT_FALSE(buckets.take(address(1), t0));  // still remembered, still empty
+  EXPECT_TRUE(buckets.take(address(2), t0));   // forgotten: starts afresh
+  for (int port = 100; port < 1000; ++port) buckets.take(address(port), t0);
+  EXPECT_EQ(buckets.size(), 3u);
 }
 
 TEST(LogThrottle, CapsLinesPerSecondAndCountsTheRest) {

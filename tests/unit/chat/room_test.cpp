@@ -164,6 +164,20 @@ TEST_F(RoomTest, LoginFloodIsRefusedOnceTheSharedBucketIsEmpty) {
   enter(carol, "Carol");
 }
 
+TEST_F(RoomTest, OneAddressRetryingTooFastIsDroppedWithoutAnAnswer) {
+  RoomLimits limits;
+  limits.login_burst_per_address = 3;
+  reset(limits);
+  enter(lucy, "Lucy");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(received(send(stranger, "LOGIN Lucy"), stranger), Lines{"FAIL name taken"});
+  const Outbox out = send(stranger, "LOGIN Lucy");
+  EXPECT_TRUE(out.datagrams.empty());
+  EXPECT_TRUE(logged(out, "LOGIN from 127.0.0.1:6666 dropped: too many attempts"));
+  enter(bob, "Bob");  // others are not held back
+  advance(milliseconds(1000));
+  EXPECT_EQ(received(send(stranger, "LOGIN Stranger"), stranger), Lines{"OK"});
+}
+
 TEST_F(RoomTest, AMessageReachesEveryoneElse) {
   enter_three();
   const Outbox out = send(lucy, "CHAT Lucy 一起出去玩啊");

@@ -1,0 +1,39 @@
+#pragma once
+// AddressBuckets: a token bucket per sender address, for senders that are not
+// members (members carry their own). The table is bounded: when full, the
+// address heard from least recently is forgotten, so spoofed source addresses
+// cannot grow it without limit (a forgotten address merely starts afresh).
+#include <cstddef>
+#include <list>
+#include <unordered_map>
+
+#include "chat/token_bucket.h"
+#include "core/address.h"
+
+namespace muxd::chat {
+
+struct SocketAddressHash {
+  size_t operator()(const SocketAddress& address) const;
+};
+
+class AddressBuckets {
+ public:
+  AddressBuckets(double rate_per_second, double burst, size_t capacity);
+
+  bool take(const SocketAddress& address, TokenBucket::Clock::time_point now);
+  size_t size() const { return buckets_.size(); }
+
+ private:
+  struct Entry {
+    TokenBucket bucket;
+    std::list<SocketAddress>::iterator position;
+  };
+
+  double rate_;
+  double burst_;
+  size_t capacity_;
+  std::unordered_map<SocketAddress, Entry, SocketAddressHash> buckets_;
+  std::list<SocketAddress> recency_;  // least recently heard first
+};
+
+}  // namespace muxd::chat
