@@ -63,13 +63,13 @@ void HttpConnection::handle_events(uint32_t events) {
 
 // One read per event: with level-triggered epoll, more data means another
 // event, and one read keeps the worker fair to its other connections. Reads
-// land in the worker's scratch buffer; only a request's unfinished tail is
-// copied into the connection's own buffer.
+// land in the worker's scratch buffer; a connection keeps only the unfinished
+// tail of a request, so a thousand slow clients hold a thousand small tails,
+// not a thousand read-sized buffers.
 void HttpConnection::on_readable() {
   Buffer& scratch = worker_.scratch();
-  Buffer& into = input_.empty() ? scratch : input_;
-  if (&into == &scratch) scratch.clear();
-  ssize_t n = into.read_from(fd_.get(), read_chunk);
+  scratch.clear();
+  ssize_t n = scratch.read_from(fd_.get(), read_chunk);
   if (n == 0) {
     peer_closed_ = true;  // a request still arriving can no longer complete
     in_body_ = false;
@@ -80,12 +80,13 @@ void HttpConnection::on_readable() {
     if (errno != EAGAIN && errno != EINTR) close();
     return;
   }
-  std::string_view data = into.readable();
-  size_t used = process(data);
-  if (&into == &scratch) {
-    if (used < data.size()) input_.append(data.substr(used));
+  if (!input_.empty()) {
+    input_.append(scratch.readable());
+    input_.consume(process(input_.readable()));
   } else {
-    input_.consume(used);
+    std::string_view data = scratch.readable();
+    size_t used = process(data);
+    if (used < data.size()) input_.append(data.substr(used));
   }
   flush();
 }
