@@ -168,6 +168,7 @@ bool HttpConnection::answer(const Request& request) {
   bool keep_alive = request.keep_alive && !worker_.draining() && !peer_closed_;
   ResponseSummary summary = worker_.site().respond(request, keep_alive, output_);
   if (!keep_alive) close_after_write_ = true;
+  waiting_on_ = nullptr;  // a request was answered: whatever timeout comes next starts afresh
   log_access(&request, summary.status, summary.body_bytes);
   return keep_alive;
 }

@@ -88,6 +88,20 @@ class HeaderTimeoutTest(unittest.TestCase):
             self.assertTrue(conn.closed_within(CUT_BOUND), "an idle keep-alive connection must be closed")
             self.assertEqual(conn.after_close, b"", "nothing is sent to an idle connection before closing it")
 
+    def test_busy_keep_alive_connection_outlives_the_idle_timeout(self):
+        # Requests 0.25 s apart for 3 s: never idle for the 1 s timeout, so the
+        # connection must carry them all (the idle clock restarts per response).
+        with RawConnection(self.port) as conn:
+            deadline = time.monotonic() + 3.0
+            answered = 0
+            while time.monotonic() < deadline:
+                conn.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+                response = conn.read_response()
+                self.assertEqual((response.status, response.body), (200, b"hello"), f"after {answered} answers")
+                answered += 1
+                time.sleep(0.25)
+            self.assertGreater(answered, 5)
+
     def test_server_still_answers(self):
         response = get(self.port, "/a.txt")
         self.assertEqual(response.status, 200)
