@@ -34,11 +34,16 @@ void ControlConnection::start() {
 
 void ControlConnection::on_data(TcpConnection&, Buffer& input) {
   worker_.idle_timeouts().arm(idle_timer_);
-  while (!session_.closing()) {
+  while (!session_.closing() && !input.empty()) {
+    if (connection_.pending_output() > kMaxUnsentReplies) {
+      // A client that sends commands but never reads the replies: stop
+      // reading until they are gone (on_drained), so memory stays bounded.
+      reading_paused_ = true;
+      return connection_.pause_reading();
+    }
     size_t consumed = 0;
     auto status = framer_.next(input.readable(), &consumed, &line_);
     input.consume(consumed);
-    if (status == LineFramer::Status::need_more) break;
     if (status == LineFramer::Status::too_long) session_.on_line_too_long();
     if (status == LineFramer::Status::line) {
       if (transfer_) session_.on_transfer_progress(transfer_->bytes());
@@ -46,8 +51,14 @@ void ControlConnection::on_data(TcpConnection&, Buffer& input) {
     }
     pump();
   }
-  input.clear();  // after QUIT nothing more is read
+  if (session_.closing()) input.clear();  // after QUIT nothing more is read
   input.release_if_empty();
+}
+
+void ControlConnection::on_drained(TcpConnection&) {
+  if (!reading_paused_) return;
+  reading_paused_ = false;
+  connection_.resume_reading();  // hands over what is still buffered
 }
 
 void ControlConnection::on_closed(TcpConnection&, CloseReason) {

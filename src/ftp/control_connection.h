@@ -16,6 +16,9 @@ namespace muxd::ftp {
 
 class FtpWorker;
 
+// Reply bytes a client may leave unread before its commands stop being read.
+inline constexpr uint64_t kMaxUnsentReplies = 64 * 1024;
+
 class ControlConnection : public StreamHandler {
  public:
   ControlConnection(FtpWorker& worker, UniqueFd fd, ClientLimits::Ticket ticket);
@@ -26,6 +29,7 @@ class ControlConnection : public StreamHandler {
   void start();
 
   void on_data(TcpConnection& connection, Buffer& input) override;
+  void on_drained(TcpConnection& connection) override;
   void on_closed(TcpConnection& connection, CloseReason reason) override;
 
  private:
@@ -47,6 +51,7 @@ class ControlConnection : public StreamHandler {
   std::unique_ptr<PassiveListener> passive_;
   std::unique_ptr<DataTransfer> transfer_;
   std::string line_;
+  bool reading_paused_ = false;  // replies piled up unread: see on_data
   bool pumping_ = false;  // pump() is re-entered when a transfer ends inside an action
   bool pump_again_ = false;
 };

@@ -4,6 +4,7 @@ import io
 import os
 import re
 import socket
+import threading
 import unittest
 
 from ftp_helpers import (ALICE, FtpRoot, command, login, raw_control, raw_login, read_reply, retr_bytes,
@@ -104,6 +105,23 @@ class ConfinementTest(unittest.TestCase):
             sock.sendall(b"NOOP " + b"x" * 5000 + b"\r\n")
             self.assertTrue(read_reply(reader).startswith("500"))
             self.assertEqual(reader.readline(), b"")
+
+    def test_client_that_does_not_read_its_replies(self):
+        # 30,000 HELPs (about 9 MiB of replies, more than the socket buffers
+        # hold) sent before reading any: the server stops reading commands
+        # while its replies pile up, then answers every one, in order.
+        sock, reader = raw_login(self.server)
+        with sock, reader:
+            count = 30_000
+            sender = threading.Thread(target=sock.sendall, args=(b"HELP\r\n" * count,))
+            sender.start()
+            ends = 0
+            while ends < count:
+                line = reader.readline()
+                self.assertTrue(line, "connection closed early")
+                ends += line == b"214 Help OK.\r\n"
+            sender.join()
+            self.assertTrue(command(sock, reader, "PWD").startswith("257"))
 
     def test_three_failed_logins_close(self):
         sock, reader = raw_control(self.server)
