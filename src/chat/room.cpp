@@ -54,26 +54,36 @@ void Room::login(std::string_view name, const SocketAddress& from, Member* membe
     if (allow_message(*member, now, out)) reply(from, std::string(kReplyOk), out);
     return;
   }
-  if (member == nullptr && !logins_by_address_.take(from, now)) {
-    // One address retrying too fast: dropped without an answer, so that a
-    // flood of LOGINs is not also a flood of FAILs.
-    if (may_log_drop(now, out)) warn(out, fmt::format("LOGIN from {} dropped: too many attempts", from.to_string()));
-    return;
-  }
-  if (!logins_.take(now)) {
-    if (may_log_drop(now, out)) warn(out, fmt::format("LOGIN from {} refused: too many logins", from.to_string()));
-    return reply(from, format_fail("server busy, try again"), out);
-  }
-  const NameProblem problem = check_name(name);
-  if (problem != NameProblem::none) return reply(from, format_fail(describe(problem)), out);
-  auto holder = address_by_name_.find(name_key(name));
-  if (holder != address_by_name_.end() && !(holder->second == from))
-    return reply(from, format_fail("name taken"), out);
-  if (member == nullptr && members_.size() >= limits_.max_members) return reply(from, format_fail("room full"), out);
+  if (!may_attempt_login(from, member, now, out)) return;
+  if (const auto reason = login_refusal(name, from, member)) return reply(from, format_fail(*reason), out);
   // Another name from a member's address: the client restarted on the same
   // port, so its old session is over. (A refused LOGIN leaves it in place.)
   if (member != nullptr) remove(*member, "", out);
   admit(name, from, now, out);
+}
+
+bool Room::may_attempt_login(const SocketAddress& from, const Member* member, Clock::time_point now,
+                             Outbox& out) {
+  if (member == nullptr && !logins_by_address_.take(from, now)) {
+    // One address retrying too fast: dropped without an answer, so that a
+    // flood of LOGINs is not also a flood of FAILs.
+    if (may_log_drop(now, out)) warn(out, fmt::format("LOGIN from {} dropped: too many attempts", from.to_string()));
+    return false;
+  }
+  if (logins_.take(now)) return true;
+  if (may_log_drop(now, out)) warn(out, fmt::format("LOGIN from {} refused: too many logins", from.to_string()));
+  reply(from, format_fail("server busy, try again"), out);
+  return false;
+}
+
+std::optional<std::string_view> Room::login_refusal(std::string_view name, const SocketAddress& from,
+                                                    const Member* member) const {
+  const NameProblem problem = check_name(name);
+  if (problem != NameProblem::none) return describe(problem);
+  const auto holder = address_by_name_.find(name_key(name));
+  if (holder != address_by_name_.end() && !(holder->second == from)) return "name taken";
+  if (member == nullptr && members_.size() >= limits_.max_members) return "room full";
+  return std::nullopt;
 }
 
 void Room::admit(std::string_view name, const SocketAddress& from, Clock::time_point now, Outbox& out) {

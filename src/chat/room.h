@@ -103,6 +103,9 @@ class Room {
 
   void login(std::string_view name, const SocketAddress& from, Member* member, Clock::time_point now,
              Outbox& out);
+  bool may_attempt_login(const SocketAddress& from, const Member* member, Clock::time_point now, Outbox& out);
+  std::optional<std::string_view> login_refusal(std::string_view name, const SocketAddress& from,
+                                                const Member* member) const;
   void admit(std::string_view name, const SocketAddress& from, Clock::time_point now, Outbox& out);
   void chat(const Request& request, const SocketAddress& from, Member* member, Clock::time_point now,
             Outbox& out);
