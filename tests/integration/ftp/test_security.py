@@ -4,12 +4,13 @@ import io
 import os
 import re
 import socket
+import subprocess
 import threading
 import unittest
 
-from ftp_helpers import (ALICE, FtpRoot, command, login, raw_control, raw_login, read_reply, retr_bytes,
-                         session, start_ftp)
-from harness import wait_until
+from ftp_helpers import (ALICE, FtpRoot, command, free_port, login, raw_control, raw_login, read_reply,
+                         retr_bytes, session, start_ftp)
+from harness import MUXD_BIN, wait_until
 
 
 def try_login(server):
@@ -161,6 +162,27 @@ class LimitsTest(unittest.TestCase):
             other.login()
             other.quit()
             first.quit()
+
+    def test_passive_port_range(self):
+        port = free_port()
+        with start_ftp(self.root, "--pasv-ports", f"{port}-{port}") as server:
+            first, first_reader = raw_login(server)
+            second, second_reader = raw_login(server)
+            with first, first_reader, second, second_reader:
+                self.assertEqual(command(first, first_reader, "EPSV"),
+                                 f"229 Entering Extended Passive Mode (|||{port}|)")
+                # The range's only port is taken by the first client's listener.
+                self.assertTrue(command(second, second_reader, "EPSV").startswith("425"))
+                self.assertTrue(command(first, first_reader, "ABOR").startswith("225"))  # frees it
+                self.assertTrue(wait_until(
+                    lambda: command(second, second_reader, "EPSV").startswith("229")))
+
+    def test_bad_passive_port_range_is_a_usage_error(self):
+        for bad in ("2000", "3000-2000", "0-10", "1-70000", "a-b"):
+            result = subprocess.run([MUXD_BIN, "ftp", "--root", self.root.root, "--pasv-ports", bad],
+                                    capture_output=True, timeout=30)
+            self.assertEqual(result.returncode, 2, bad)
+            self.assertIn(b"--pasv-ports", result.stderr)
 
     def test_idle_timeout(self):
         with start_ftp(self.root, "--idle-timeout", "0.5") as server:
