@@ -51,8 +51,6 @@ class FtpClient {
   void download(const std::string& remote, const Sink& sink, const Progress& progress);
   void upload(int local_fd, const std::string& remote, const Progress& progress);
 
-  const std::string& server_name() const { return server_name_; }
-
  private:
   FtpReply command(const std::string& line);
   FtpReply read_reply();

@@ -205,7 +205,7 @@ class Session {
   SocketAddress active_target_;
   bool epsv_all_ = false;      // RFC 2428 §4: only EPSV from now on
   bool passive_pending_ = false;
-  std::string passive_verb_;   // "PASV" or "EPSV": how to phrase the reply
+  bool passive_extended_ = false;  // EPSV (229 reply) rather than PASV (227)
   std::optional<Transfer> transfer_;
   bool quit_after_transfer_ = false;
   std::deque<std::string> queued_;  // lines that arrived during a transfer

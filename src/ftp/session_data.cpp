@@ -61,7 +61,7 @@ bool Session::data_setup_allowed() {
 void Session::cmd_pasv(const std::string&) {
   if (!data_setup_allowed()) return;
   if (!is_ipv4(local_)) return reply(425, "PASV is IPv4 only: use EPSV.");
-  passive_verb_ = "PASV";
+  passive_extended_ = false;
   passive_pending_ = true;
   act(OpenPassive{});
 }
@@ -79,7 +79,7 @@ void Session::cmd_epsv(const std::string& argument) {
   if (!protocol.empty() && protocol != own) {
     return reply(522, fmt::format("Network protocol not supported, use ({})", own));
   }
-  passive_verb_ = "EPSV";
+  passive_extended_ = true;
   passive_pending_ = true;
   act(OpenPassive{});
 }
@@ -92,8 +92,8 @@ void Session::on_passive_opened(std::optional<uint16_t> port) {
     reply(425, "Cannot open a passive data connection.");
   } else {
     data_setup_ = DataSetup::passive;
-    if (passive_verb_ == "PASV") reply(227, pasv_reply_text(local_.with_port(*port)));
-    else reply(229, epsv_reply_text(*port));
+    if (passive_extended_) reply(229, epsv_reply_text(*port));
+    else reply(227, pasv_reply_text(local_.with_port(*port)));
   }
   run_queued();
 }
