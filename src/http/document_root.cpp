@@ -2,33 +2,21 @@
 
 #include <fcntl.h>
 #include <linux/limits.h>
-#include <linux/openat2.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <system_error>
 
+#include "core/open_beneath.h"
+
 namespace muxd::http {
 namespace {
 
-// RESOLVE_BENEATH refuses absolute paths, ".." and symlinks that escape the
-// root (EXDEV); RESOLVE_NO_MAGICLINKS refuses /proc/<pid>/fd-style links.
 // O_NONBLOCK keeps a FIFO from blocking the open; it changes nothing for
-// regular files. glibc 2.36 has no wrapper, hence syscall().
-int open_beneath(int dir_fd, const char* relative) {
-  struct open_how how;
-  std::memset(&how, 0, sizeof how);
-  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  // openat2(2): EAGAIN means a concurrent rename made the ".." check
-  // inconclusive and the call may be retried; bounded so it cannot spin.
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    long fd = ::syscall(SYS_openat2, dir_fd, relative, &how, sizeof how);
-    if (fd >= 0 || (errno != EAGAIN && errno != EINTR)) return static_cast<int>(fd);
-  }
-  return -1;
+// regular files.
+int open_read_only(int dir_fd, const char* relative) {
+  return open_beneath(dir_fd, relative, O_RDONLY | O_NONBLOCK);
 }
 
 bool servable(const struct stat& st) {
@@ -40,7 +28,7 @@ bool servable(const struct stat& st) {
 DocumentRoot::DocumentRoot(const std::string& dir)
     : root_(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {
   if (!root_) throw std::system_error(errno, std::generic_category(), "document root " + dir);
-  UniqueFd probe(open_beneath(root_.get(), "."));
+  UniqueFd probe(open_read_only(root_.get(), "."));
   if (!probe) {
     throw std::system_error(errno, std::generic_category(),
                             "openat2 on document root " + dir + " (needs Linux >= 5.6)");
@@ -57,7 +45,7 @@ std::variant<OpenedFile, int> DocumentRoot::open(std::string_view clean_path) co
   std::memcpy(buffer, relative.data(), relative.size());
   buffer[relative.size()] = '\0';
 
-  OpenedFile file{UniqueFd(open_beneath(root_.get(), buffer)), {}};
+  OpenedFile file{UniqueFd(open_read_only(root_.get(), buffer)), {}};
   if (!file.fd) return errno;
   if (::fstat(file.fd.get(), &file.st) != 0) return errno;
   if (!servable(file.st)) return EACCES;
