@@ -1,9 +1,7 @@
 #include "ftp/root_directory.h"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/random.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,20 +12,11 @@
 
 #include <fmt/format.h>
 
+#include "core/open_beneath.h"
 #include "ftp/virtual_path.h"
 
 namespace muxd::ftp {
 namespace {
-
-long openat2_retrying(int dir_fd, const char* relative, const open_how& how) {
-  // EAGAIN: a concurrent rename made the kernel's ".." check inconclusive
-  // (openat2(2)); retrying is safe, and bounded so it cannot spin.
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    long fd = ::syscall(SYS_openat2, dir_fd, relative, &how, sizeof how);
-    if (fd >= 0 || (errno != EAGAIN && errno != EINTR)) return fd;
-  }
-  return -1;
-}
 
 std::string random_temp_name() {
   uint64_t random = 0;
@@ -109,14 +98,7 @@ int RootDirectory::open_beneath(std::string_view path, int flags, int mode) cons
     errno = ENOENT;  // would be truncated at the NUL
     return -1;
   }
-  open_how how;
-  std::memset(&how, 0, sizeof how);
-  // openat2 refuses unknown flag combinations: O_PATH takes no O_NOCTTY.
-  int extra = (flags & O_PATH) ? O_CLOEXEC : O_CLOEXEC | O_NOCTTY;
-  how.flags = static_cast<uint64_t>(flags | extra);
-  how.mode = (flags & O_CREAT) ? static_cast<uint64_t>(mode) : 0;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  return static_cast<int>(openat2_retrying(root_.get(), relative.c_str(), how));
+  return muxd::open_beneath(root_.get(), relative.c_str(), flags, mode);
 }
 
 UniqueFd RootDirectory::open(std::string_view path, int flags, int* error) const {
