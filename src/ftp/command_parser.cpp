@@ -22,4 +22,10 @@ std::optional<Command> parse_command(std::string_view line) {
   return command;
 }
 
+std::string ascii_upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = to_upper(c);
+  return out;
+}
+
 }  // namespace muxd::ftp

@@ -20,4 +20,7 @@ struct Command {
 // argument keeps inner and trailing spaces: file names may contain them.
 std::optional<Command> parse_command(std::string_view line);
 
+// ASCII upper case (RFC 959 §5.3: commands and type codes are case-insensitive).
+std::string ascii_upper(std::string_view text);
+
 }  // namespace muxd::ftp

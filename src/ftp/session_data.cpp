@@ -4,17 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "ftp/command_parser.h"
 #include "ftp/data_address.h"
 #include "ftp/session.h"
 
 namespace muxd::ftp {
 namespace {
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>((c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c);
-  return out;
-}
 
 bool is_ipv4(const SocketAddress& address) { return plain_ip(address).find(':') == std::string::npos; }
 
@@ -23,7 +18,7 @@ bool is_ipv4(const SocketAddress& address) { return plain_ip(address).find(':') 
 // RFC 959 §3.1.1: TYPE A (optionally "A N") or TYPE I ("L 8" is the same).
 // ASCII transfers are sent unconverted, as vsftpd does by default.
 void Session::cmd_type(const std::string& argument) {
-  std::string type = upper(argument);
+  std::string type = ascii_upper(argument);
   if (type == "A" || type == "A N") {
     binary_ = false;
     return reply(200, "Switching to ASCII mode.");
@@ -39,14 +34,14 @@ void Session::cmd_type(const std::string& argument) {
 }
 
 void Session::cmd_mode(const std::string& argument) {
-  std::string mode = upper(argument);
+  std::string mode = ascii_upper(argument);
   if (mode == "S") return reply(200, "Mode set to S.");
   if (mode == "B" || mode == "C") return reply(504, "Only MODE S is supported.");
   reply(501, "Unrecognised MODE.");
 }
 
 void Session::cmd_stru(const std::string& argument) {
-  std::string structure = upper(argument);
+  std::string structure = ascii_upper(argument);
   if (structure == "F") return reply(200, "Structure set to F.");
   if (structure == "R" || structure == "P") return reply(504, "Only STRU F is supported.");
   reply(501, "Unrecognised STRU.");
@@ -69,7 +64,7 @@ void Session::cmd_pasv(const std::string&) {
 // RFC 2428 §3: EPSV, "EPSV 1|2" (the protocol must be the control
 // connection's own), "EPSV ALL".
 void Session::cmd_epsv(const std::string& argument) {
-  std::string protocol = upper(argument);
+  std::string protocol = ascii_upper(argument);
   if (protocol == "ALL") {
     epsv_all_ = true;
     return reply(200, "EPSV ALL ok.");

@@ -1,20 +1,12 @@
 // Session: commands that describe the server and the session.
 #include <fmt/format.h>
 
+#include "ftp/command_parser.h"
 #include "ftp/reply.h"
 #include "ftp/session.h"
 #include "ftp/virtual_path.h"
 
 namespace muxd::ftp {
-namespace {
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>((c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c);
-  return out;
-}
-
-}  // namespace
 
 void Session::cmd_syst(const std::string&) { reply(215, "UNIX Type: L8"); }
 
@@ -27,9 +19,9 @@ void Session::cmd_feat(const std::string&) {
 
 void Session::cmd_opts(const std::string& argument) {
   size_t space = argument.find(' ');
-  std::string option = upper(argument.substr(0, space));
+  std::string option = ascii_upper(argument.substr(0, space));
   std::string value = space == std::string::npos ? "" : argument.substr(space + 1);
-  if (option == "UTF8" && (upper(value) == "ON" || value.empty())) {
+  if (option == "UTF8" && (ascii_upper(value) == "ON" || value.empty())) {
     return reply(200, "Always in UTF8 mode.");
   }
   if (option == "MLST") {  // RFC 3659 §7.9
@@ -48,7 +40,7 @@ void Session::cmd_opts(const std::string& argument) {
 
 void Session::cmd_help(const std::string& argument) {
   if (!argument.empty()) {
-    std::string verb = upper(argument);
+    std::string verb = ascii_upper(argument);
     if (find_command(verb)) return reply(214, fmt::format("{} is supported.", verb));
     return reply(502, fmt::format("Unknown command {}.", verb.substr(0, 16)));
   }

@@ -2,15 +2,10 @@
 
 #include <algorithm>
 
+#include "http/hex_digit.h"
+
 namespace muxd::http {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Controls other than HTAB, and DEL: never part of an extension or a field.
 bool is_forbidden_control(char c) {

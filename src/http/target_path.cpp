@@ -1,14 +1,9 @@
 #include "http/target_path.h"
 
+#include "http/hex_digit.h"
+
 namespace muxd::http {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Bytes that must never reach the filesystem: controls (NUL included) could
 // truncate or confuse paths and logs; '\\' is a separator on other systems.
