@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages muxd needs, only those missing.
 #   scripts/deps.sh build   compilers, libraries (make run)
 #   scripts/deps.sh test    + everything the tests drive (make test)
-#   scripts/deps.sh bench   + nginx, wrk, vsftpd, perf (make bench)
+#   scripts/deps.sh bench   + nginx, wrk, vsftpd, taskset (make bench)
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
 level=${1:-build}
@@ -10,7 +10,7 @@ level=${1:-build}
 build_pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcrypt-dev python3)
 test_pkgs=(curl chromium lftp vsftpd tmux procps)
-bench_pkgs=(nginx-light wrk vsftpd util-linux)
+bench_pkgs=(nginx wrk vsftpd util-linux)
 
 want=("${build_pkgs[@]}")
 case "$level" in
