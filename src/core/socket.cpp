@@ -71,4 +71,8 @@ int socket_error(int fd) {
 
 void set_nodelay(int fd) { enable(fd, IPPROTO_TCP, TCP_NODELAY); }
 
+void set_defer_accept(int listen_fd, int seconds) {
+  ::setsockopt(listen_fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof(seconds));
+}
+
 }  // namespace muxd

@@ -18,5 +18,8 @@ SocketAddress local_address(int fd);
 SocketAddress peer_address(int fd);
 int socket_error(int fd);  // SO_ERROR: 0 when a non-blocking connect succeeded
 void set_nodelay(int fd);
+// TCP_DEFER_ACCEPT: the listener reports a connection only once its first
+// bytes arrived (or `seconds` passed), for protocols where the client speaks first.
+void set_defer_accept(int listen_fd, int seconds);
 
 }  // namespace muxd

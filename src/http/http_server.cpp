@@ -36,6 +36,11 @@ std::vector<UniqueFd> open_listeners(const HttpConfig& config, SocketAddress& bo
   listeners.push_back(listen_tcp(config.listen, 4096, true, true));
   bound = local_address(listeners.front().get());
   for (size_t i = 1; i < config.workers; ++i) listeners.push_back(listen_tcp(bound, 4096, true, true));
+  // HTTP clients speak first: accept a connection when its request is there,
+  // so the read right after accept finds it (nginx's "listen ... deferred").
+  // A silent client is accepted once the header timeout ran out, then cut.
+  auto defer = std::chrono::ceil<std::chrono::seconds>(config.header_timeout).count();
+  for (auto& listener : listeners) set_defer_accept(listener.get(), static_cast<int>(defer));
   return listeners;
 }
 
