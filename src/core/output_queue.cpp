@@ -43,6 +43,7 @@ void OutputQueue::append_file(int fd, off_t offset, uint64_t length, std::shared
 }
 
 void OutputQueue::clear() {
+  closing_ = false;
   segments_.clear();
   head_ = 0;
   pending_ = 0;
@@ -101,7 +102,7 @@ OutputQueue::Flush OutputQueue::flush_memory(int socket_fd) {
   msghdr message{};
   message.msg_iov = iov;
   message.msg_iovlen = count;
-  int flags = MSG_NOSIGNAL | (i < segments_.size() ? MSG_MORE : 0);
+  int flags = MSG_NOSIGNAL | (i < segments_.size() || closing_ ? MSG_MORE : 0);
   ssize_t n = ::sendmsg(socket_fd, &message, flags);
   if (n >= 0) {
     advance_memory(static_cast<size_t>(n));

@@ -40,9 +40,9 @@ HttpConnection::HttpConnection(HttpWorker& worker, UniqueFd fd, const SocketAddr
 // neither close() nor this destructor spends an epoll_ctl on it.
 HttpConnection::~HttpConnection() = default;
 
-// The request usually arrives right behind the handshake, so read before
-// registering: a Connection: close exchange then never touches epoll
-// (accept4, read, sendmsg, close), and a keep-alive one saves a wake-up.
+// The listener defers accepting until the request arrived (TCP_DEFER_ACCEPT),
+// so read before registering: a Connection: close exchange then never
+// touches epoll (accept4, read, sendmsg, close), a keep-alive one saves a wake-up.
 void HttpConnection::start() {
   arm(worker_.request_timeouts());  // the first request head, like nginx's client_header_timeout
   handle_events(EPOLLIN);
@@ -177,6 +177,7 @@ bool HttpConnection::answer(const Request& request) {
 void HttpConnection::answer_error(int status) {
   ResponseSummary summary = worker_.site().respond_error(status, output_);
   close_after_write_ = true;
+  peer_may_send_ = true;  // the rest of a bad request may still be on its way
   log_access(nullptr, summary.status, summary.body_bytes);
 }
 
@@ -196,6 +197,7 @@ void HttpConnection::log_access(const Request* request, int status, uint64_t bod
 
 void HttpConnection::flush() {
   if (!busy()) return;
+  output_.set_closing(close_after_write_);
   uint64_t before = output_.pending_bytes();
   OutputQueue::Flush result = output_.flush(fd_.get());
   if (result == OutputQueue::Flush::file_shrank) {
@@ -255,10 +257,11 @@ void HttpConnection::begin_drain() {
 
 // Closing with unread input makes the kernel send RST, which can destroy the
 // response before the client reads it. So when the peer may still be
-// sending, shut our side down and read until it closes (nginx's lingering
-// close), bounded by the request timeout and max_linger_bytes.
+// sending (input we did not use, a body, or after an error), shut our side
+// down and read until it closes (nginx's lingering close), bounded by the
+// request timeout and max_linger_bytes.
 void HttpConnection::finish() {
-  if (peer_closed_ || (input_.empty() && !in_body_)) return close();
+  if (peer_closed_ || (input_.empty() && !in_body_ && !peer_may_send_)) return close();
   ::shutdown(fd_.get(), SHUT_WR);
   lingering_ = true;
   input_.clear();

@@ -65,6 +65,7 @@ class HttpConnection : public Watcher {
   bool in_body_ = false;
   bool close_after_write_ = false;
   bool peer_closed_ = false;
+  bool peer_may_send_ = false;  // close lingering even with nothing buffered
   bool lingering_ = false;
   uint64_t lingered_bytes_ = 0;
   std::string pending_head_;  // the head of a request whose body is still arriving
