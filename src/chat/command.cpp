@@ -21,16 +21,12 @@ struct ChatFlags {
 
 int run_chat(const ChatFlags& flags) {
   chat::ServerConfig config;
-  std::string error;
-  auto listen = SocketAddress::parse(flags.listen, &error);
-  if (!listen) {
-    fmt::print(stderr, "muxd chat: --listen {}: {}\n", flags.listen, error);
-    return 2;
-  }
+  auto listen = parse_listen_flag("chat", flags.listen);
+  if (!listen) return 2;
   config.listen = *listen;
   config.limits = flags.limits;
   config.limits.keepalive_timeout =
-      std::chrono::milliseconds(static_cast<long long>(flags.keepalive_timeout * 1000));
+      seconds_flag(flags.keepalive_timeout);
   return chat::run_server(config);
 }
 
@@ -71,7 +67,7 @@ int run_chat_client(const ClientFlags& flags) {
   }
   config.server = *server;
   config.name = flags.name;
-  config.keepalive_interval = std::chrono::milliseconds(static_cast<long long>(flags.keepalive * 1000));
+  config.keepalive_interval = seconds_flag(flags.keepalive);
   return chat::run_client(config);
 }
 

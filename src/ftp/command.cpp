@@ -29,10 +29,6 @@ struct FtpFlags {
   double data_timeout = 60;
 };
 
-std::chrono::milliseconds to_ms(double seconds) {
-  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
-}
-
 bool parse_port(std::string_view text, uint16_t& port) {
   unsigned value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -52,12 +48,8 @@ bool parse_port_range(const std::string& text, ftp::FtpConfig& config) {
 
 int run_ftp(const FtpFlags& flags) {
   ftp::FtpConfig config;
-  std::string error;
-  auto listen = SocketAddress::parse(flags.listen, &error);
-  if (!listen) {
-    fmt::print(stderr, "muxd ftp: --listen {}: {}\n", flags.listen, error);
-    return 2;
-  }
+  auto listen = parse_listen_flag("ftp", flags.listen);
+  if (!listen) return 2;
   if (!flags.passive_ports.empty() && !parse_port_range(flags.passive_ports, config)) {
     fmt::print(stderr, "muxd ftp: --pasv-ports {}: expected LO-HI, 1 <= LO <= HI <= 65535\n",
                flags.passive_ports);
@@ -71,8 +63,8 @@ int run_ftp(const FtpFlags& flags) {
   config.max_clients = flags.max_clients;
   config.max_per_ip = flags.max_per_ip;
   config.workers = flags.workers;
-  config.idle_timeout = to_ms(flags.idle_timeout);
-  config.data_timeout = to_ms(flags.data_timeout);
+  config.idle_timeout = seconds_flag(flags.idle_timeout);
+  config.data_timeout = seconds_flag(flags.data_timeout);
   return ftp::run_server(config);
 }
 

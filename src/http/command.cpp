@@ -23,18 +23,10 @@ struct HttpFlags {
   size_t max_connections = 0;
 };
 
-std::chrono::milliseconds to_ms(double seconds) {
-  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
-}
-
 int run_http(const HttpFlags& flags) {
   http::HttpConfig config;
-  std::string error;
-  auto listen = SocketAddress::parse(flags.listen, &error);
-  if (!listen) {
-    fmt::print(stderr, "muxd http: --listen {}: {}\n", flags.listen, error);
-    return 2;
-  }
+  auto listen = parse_listen_flag("http", flags.listen);
+  if (!listen) return 2;
   config.listen = *listen;
   config.root = flags.root.empty() ? http::bundled_site_root() : flags.root;
   if (config.root.empty()) {
@@ -43,10 +35,10 @@ int run_http(const HttpFlags& flags) {
   }
   config.workers = flags.workers;
   config.access_log = flags.access_log;
-  config.header_timeout = to_ms(flags.header_timeout);
-  config.idle_timeout = to_ms(flags.idle_timeout);
-  config.write_timeout = to_ms(flags.write_timeout);
-  config.shutdown_timeout = to_ms(flags.shutdown_timeout);
+  config.header_timeout = seconds_flag(flags.header_timeout);
+  config.idle_timeout = seconds_flag(flags.idle_timeout);
+  config.write_timeout = seconds_flag(flags.write_timeout);
+  config.shutdown_timeout = seconds_flag(flags.shutdown_timeout);
   config.limits.max_body_bytes = flags.max_body_bytes;
   config.max_connections = flags.max_connections;
   return http::run_server(config);
