@@ -42,9 +42,7 @@ void HttpWorker::start() {
 }
 
 void HttpWorker::refresh_clock() {
-  time_t now = ::time(nullptr);
-  dates_.update(now);
-  site_.set_time(now, loop_.now());
+  site_.set_time(::time(nullptr), loop_.now());
 }
 
 void HttpWorker::accept(UniqueFd fd, const SocketAddress& peer) {

@@ -27,7 +27,7 @@ class HttpWorker {
   const HttpConfig& config() const { return config_; }
   StaticSite& site() { return site_; }
   AccessLog& access_log() { return access_log_; }
-  DateCache& dates() { return dates_; }
+  const DateCache& dates() const { return site_.dates(); }
   TimerQueue& request_timeouts() { return request_timeouts_; }
   TimerQueue& idle_timeouts() { return idle_timeouts_; }
   TimerQueue& write_timeouts() { return write_timeouts_; }
@@ -51,7 +51,6 @@ class HttpWorker {
   const HttpConfig& config_;
   StaticSite site_;
   AccessLog access_log_;
-  DateCache dates_;
   Acceptor acceptor_;
   TimerQueue request_timeouts_;
   TimerQueue idle_timeouts_;

@@ -30,6 +30,8 @@ class StaticSite {
   ResponseSummary respond_error(int status, OutputQueue& out);
 
   void set_time(time_t now, std::chrono::steady_clock::time_point steady_now);
+  // The current second, formatted for Date and for the access log.
+  const DateCache& dates() const { return dates_; }
 
  private:
   struct Reply;
