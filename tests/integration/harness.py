@@ -22,12 +22,13 @@ class Server:
     """A running `muxd SERVICE ...`; use as a context manager.
 
     `stderr_lines` collects everything it wrote to stderr (a thread drains the
-    pipe so the server never blocks on a full pipe).
+    pipe so the server never blocks on a full pipe). `wrapper` runs it through
+    another command, e.g. ["setpriv", "--reuid=nobody", ...].
     """
 
     def __init__(self, service, *args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                 timeout=20, env=None, cwd=None):
-        cmd = [MUXD_BIN, service, *[str(a) for a in args]]
+                 timeout=20, env=None, cwd=None, wrapper=()):
+        cmd = [*wrapper, MUXD_BIN, service, *[str(a) for a in args]]
         self.proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
                                      env=env, cwd=cwd)
         self.stderr_lines = []

@@ -1,52 +1,17 @@
 """Files that cannot be served, or that change while being sent."""
 import hashlib
 import os
-import re
 import shutil
-import subprocess
-import threading
 import unittest
 
-from httpkit import (HANG_BOUND, MIB, MUXD_BIN, RawConnection, SiteRoot, get, start_http, wait_until,
+from httpkit import (HANG_BOUND, MIB, RawConnection, SiteRoot, get, start_http, wait_until,
                      write_random_file)
 
 BIG = 40 * MIB
-LISTENING = re.compile(r"muxd http listening on \S+:(\d+)")
 
 
-class DemotedServer:
-    """`muxd http` run as nobody through setpriv, so that permission checks apply even when tests run as root."""
-
-    def __init__(self, root):
-        cmd = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", MUXD_BIN, "http",
-               "--listen", "127.0.0.1:0", "--root", root, "--access-log", "off"]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
-        self.port = None
-        self.lines = []
-        ready = threading.Event()
-        threading.Thread(target=self._drain, args=(ready,), daemon=True).start()
-        if not ready.wait(20) or self.port is None:
-            self.stop()
-            raise RuntimeError(f"{cmd} never printed its listening line: {self.lines}")
-
-    def _drain(self, ready):
-        for raw in self.proc.stderr:
-            line = raw.decode("utf-8", "replace")
-            self.lines.append(line)
-            match = LISTENING.search(line)
-            if match and self.port is None:
-                self.port = int(match.group(1))
-                ready.set()
-        ready.set()
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+# `muxd http` as nobody, so that permission checks apply even when tests run as root.
+DEMOTE = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
 
 class PermissionTest(unittest.TestCase):
@@ -60,7 +25,7 @@ class PermissionTest(unittest.TestCase):
         if os.geteuid() != 0:
             cls.server = start_http(cls.root.path)
         elif shutil.which("setpriv"):
-            cls.server = DemotedServer(cls.root.path)
+            cls.server = start_http(cls.root.path, wrapper=DEMOTE)
         else:
             cls.root.cleanup()
             raise unittest.SkipTest("running as root without setpriv: root can read a mode 000 file")
