@@ -34,7 +34,33 @@ EventLoop::EventLoop()
   add(wake_fd_.get(), EPOLLIN, waker_.get());
 }
 
-EventLoop::~EventLoop() = default;
+// Objects posted for deletion still die: a loop that stops mid-batch leaks nothing.
+EventLoop::~EventLoop() {
+  owner_ = std::this_thread::get_id();
+  run_posted();
+}
+
+// Fault containment: an exception from one handler (std::bad_alloc, an
+// epoll_ctl failure turned into std::system_error...) is logged and ends
+// that handler's work, never the worker thread or the process.
+template <typename Fn>
+void EventLoop::contain(const char* what, Fn&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& error) {
+    log_error("{}: {}", what, error.what());
+  } catch (...) {
+    log_error("{}: unknown exception", what);
+  }
+}
+
+Buffer* EventLoop::borrow_scratch() {
+  assert_in_loop_thread();
+  if (scratch_lent_) return nullptr;
+  scratch_lent_ = true;
+  scratch_.clear();
+  return &scratch_;
+}
 
 void EventLoop::run() {
   owner_ = std::this_thread::get_id();
@@ -48,6 +74,7 @@ void EventLoop::run() {
     run_remote_calls();
     run_posted();
   }
+  owner_ = std::thread::id{};  // the owner may now tear down what was on the loop
 }
 
 void EventLoop::quit() {
@@ -56,7 +83,16 @@ void EventLoop::quit() {
 }
 
 void EventLoop::dispatch(int ready) {
-  for (int i = 0; i < ready; ++i) static_cast<Watcher*>(events_[i].data.ptr)->handle_events(events_[i].events);
+  for (int i = 0; i < ready; ++i) {
+    auto* watcher = static_cast<Watcher*>(events_[i].data.ptr);
+    try {
+      watcher->handle_events(events_[i].events);
+    } catch (const std::exception& error) {
+      log_error("event handler: {}; closing what it served", error.what());
+      scratch_lent_ = false;
+      contain("closing after a failure", [watcher] { watcher->handle_failure(); });
+    }
+  }
   // A full batch suggests more are waiting: take more next time.
   if (ready == static_cast<int>(events_.size()) && events_.size() < 8192) events_.resize(events_.size() * 2);
 }
@@ -83,7 +119,7 @@ void EventLoop::run_remote_calls() {
     if (remote_calls_.empty()) return;
     calls.swap(remote_calls_);
   }
-  for (auto& call : calls) call();
+  for (auto& call : calls) contain("cross-thread call", call);
 }
 
 // Posted functions may post more; run until none are left.
@@ -91,23 +127,26 @@ void EventLoop::run_posted() {
   while (!posted_.empty()) {
     std::vector<std::function<void()>> batch;
     batch.swap(posted_);
-    for (auto& fn : batch) fn();
+    for (auto& fn : batch) contain("posted call", fn);
   }
 }
 
 void EventLoop::add(int fd, uint32_t events, Watcher* watcher) {
+  assert_in_loop_thread();
   epoll_event event{events, {.ptr = watcher}};
   if (::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, fd, &event) != 0)
     throw std::system_error(errno, std::generic_category(), "epoll_ctl ADD");
 }
 
 void EventLoop::modify(int fd, uint32_t events, Watcher* watcher) {
+  assert_in_loop_thread();
   epoll_event event{events, {.ptr = watcher}};
   if (::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_MOD, fd, &event) != 0)
     throw std::system_error(errno, std::generic_category(), "epoll_ctl MOD");
 }
 
 void EventLoop::remove(int fd) {
+  assert_in_loop_thread();
   epoll_event event{};
   ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, &event);
 }
@@ -121,11 +160,11 @@ EventLoop::TimerId EventLoop::run_after(Clock::duration delay, std::function<voi
 void EventLoop::cancel(TimerId id) { one_off_timers_.erase(id); }
 
 void EventLoop::expire_timers() {
-  for (size_t i = 0; i < timer_queues_.size(); ++i) timer_queues_[i]->expire(now_);
+  for (size_t i = 0; i < timer_queues_.size(); ++i) contain("timeout", [&] { timer_queues_[i]->expire(now_); });
   while (!one_off_timers_.empty() && one_off_timers_.begin()->first.first <= now_) {
     auto fn = std::move(one_off_timers_.begin()->second);
     one_off_timers_.erase(one_off_timers_.begin());
-    fn();
+    contain("timer", fn);
   }
 }
 

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/buffer.h"
 #include "core/unique_fd.h"
 
 namespace muxd {
@@ -26,7 +27,9 @@ class Watcher {
  public:
   virtual ~Watcher() = default;
   virtual void handle_events(uint32_t epoll_events) = 0;
-
+  // handle_events threw: the loop has logged it and goes on. A watcher that
+  // owns a connection closes it here, so one client's fault stays its own.
+  virtual void handle_failure() {}
 };
 
 class EventLoop {
@@ -47,10 +50,21 @@ class EventLoop {
   // Loop thread: runs `fn` after the current batch of events. Destroy objects
   // here, never inside their own handler: the batch may still name them.
   void post(std::function<void()> fn);
+  // The one deferred-delete scheme: `object` dies after the current batch.
+  template <typename T>
+  void destroy_later(std::unique_ptr<T> object) {
+    if (object) post([raw = object.release()] { delete raw; });
+  }
 
   void add(int fd, uint32_t events, Watcher* watcher);
   void modify(int fd, uint32_t events, Watcher* watcher);
   void remove(int fd);
+
+  // Read space shared by the loop's connections: one read lands here, and a
+  // connection copies out only the unfinished tail it must keep. Null while
+  // lent out (a handler that starts another connection reads into its own).
+  Buffer* borrow_scratch();
+  void return_scratch() { scratch_lent_ = false; }
 
   // Time of the latest wake-up: cheap, and the same for a whole batch.
   Clock::time_point now() const { return now_; }
@@ -72,6 +86,8 @@ class EventLoop {
   void expire_timers();
   void run_remote_calls();
   void run_posted();
+  template <typename Fn>
+  void contain(const char* what, Fn&& fn);
 
   UniqueFd epoll_fd_;
   UniqueFd wake_fd_;
@@ -80,6 +96,8 @@ class EventLoop {
   std::atomic<std::thread::id> owner_{};
   Clock::time_point now_;
   std::vector<epoll_event> events_;
+  Buffer scratch_;
+  bool scratch_lent_ = false;
 
   std::mutex remote_mutex_;
   std::vector<std::function<void()>> remote_calls_;

@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 
@@ -40,6 +42,26 @@ void OutputQueue::append_file(int fd, off_t offset, uint64_t length, std::shared
   if (length == 0) return;
   pending_ += length;
   segments_.push_back({Kind::file, length, nullptr, fd, offset, std::move(owner)});
+}
+
+std::string OutputQueue::contents() const {
+  std::string all;
+  size_t owned_offset = 0;
+  for (size_t i = head_; i < segments_.size(); ++i) {
+    const Segment& segment = segments_[i];
+    if (segment.kind == Kind::owned) {
+      all.append(bytes_.readable().substr(owned_offset, segment.length));
+      owned_offset += segment.length;
+    } else if (segment.kind == Kind::external) {
+      all.append(segment.data, segment.length);
+    } else {
+      size_t start = all.size();
+      all.resize(start + segment.length);
+      ssize_t n = ::pread(segment.fd, all.data() + start, segment.length, segment.offset);
+      all.resize(start + static_cast<size_t>(std::max<ssize_t>(n, 0)));
+    }
+  }
+  return all;
 }
 
 void OutputQueue::clear() {

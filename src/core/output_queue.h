@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +36,11 @@ class OutputQueue {
   // MSG_MORE so the kernel sends them together with the FIN that close()
   // adds, one segment instead of two (what TCP_CORK does for nginx).
   void set_closing(bool closing) { closing_ = closing; }
+
+  // Everything queued, as the peer would receive it (file ranges read with
+  // pread): for tests and for drivers that write by other means. Leaves the
+  // queue as it is.
+  std::string contents() const;
 
   bool empty() const { return head_ == segments_.size(); }
   uint64_t pending_bytes() const { return pending_; }

@@ -1,24 +1,55 @@
 #include "core/tcp_connection.h"
 
-#include <cerrno>
+#include <sys/socket.h>
 
+#include <cerrno>
+#include <exception>
+
+#include "core/log.h"
 #include "core/socket.h"
 
 namespace muxd {
+namespace {
+
+// One read per wake-up: with level-triggered epoll, more data means another
+// event, and one bounded read keeps the loop fair to its other connections.
+constexpr size_t kReadChunk = 16 * 1024;
+// A lingering close reads at most this much before giving up on the peer.
+constexpr uint64_t kMaxLingerBytes = 1 << 20;
+
+}  // namespace
+
+void StreamHandler::on_eof(TcpConnection& connection) { connection.close(CloseReason::peer_closed); }
+void StreamHandler::on_timeout(TcpConnection& connection) { connection.close(CloseReason::timed_out); }
 
 TcpConnection::TcpConnection(EventLoop& loop, UniqueFd fd, StreamHandler* handler)
-    : loop_(loop), fd_(std::move(fd)), handler_(handler) {
-  peer_ = peer_address(fd_.get());
-  local_ = local_address(fd_.get());
+    : loop_(loop), fd_(std::move(fd)), handler_(handler), timer_([this] { on_timer(); }) {}
+
+// Closing the descriptor removes it from epoll, since nothing else holds it:
+// neither close() nor this destructor spends an epoll_ctl on it. (A process
+// model that forks with connections open must remove them explicitly.)
+TcpConnection::~TcpConnection() = default;
+
+const SocketAddress& TcpConnection::peer() const {
+  if (!has_peer_ && fd_) peer_ = peer_address(fd_.get());
+  has_peer_ = true;
+  return peer_;
 }
 
-TcpConnection::~TcpConnection() {
-  if (fd_) loop_.remove(fd_.get());
+const SocketAddress& TcpConnection::local() const {
+  if (!has_local_ && fd_) local_ = local_address(fd_.get());
+  has_local_ = true;
+  return local_;
 }
 
-void TcpConnection::start() {
-  interest_ = EPOLLIN | EPOLLRDHUP;
-  loop_.add(fd_.get(), interest_, this);
+void TcpConnection::start(Start how) {
+  loop_.assert_in_loop_thread();
+  if (how == Start::read_first) {
+    starting_ = true;
+    handle_events(EPOLLIN);
+    starting_ = false;
+  }
+  if (!closed()) update_interest();
 }
 
 void TcpConnection::send(std::string_view bytes) {
@@ -33,74 +64,186 @@ void TcpConnection::send_file(int fd, off_t offset, uint64_t length, std::shared
   handle_write();
 }
 
-void TcpConnection::close_after_drain() {
-  if (closed()) return;
-  closing_ = true;
-  if (output_.empty()) finish(CloseReason::local);
+void TcpConnection::flush() {
+  if (!closed()) handle_write();
 }
 
-void TcpConnection::close() {
-  if (!closed()) finish(CloseReason::local);
+void TcpConnection::close_after_drain(Linger linger) {
+  if (closed() || lingering_) return;
+  closing_ = true;
+  linger_ = linger_ || linger == Linger::yes;
+  if (output_.empty()) handle_write();
+}
+
+void TcpConnection::close(CloseReason reason) {
+  if (!closed()) finish(reason);
 }
 
 void TcpConnection::pause_reading() {
+  if (!reading_) return;
   reading_ = false;
   update_interest();
 }
 
 void TcpConnection::resume_reading() {
+  if (reading_ || peer_closed_ || closed()) return;
   reading_ = true;
   update_interest();
   // Data that arrived while paused is already buffered: deliver it.
-  if (!input_.empty() && !closed()) handler_->on_data(*this, input_);
+  if (!input_.empty() && !closed()) deliver(input_);
+}
+
+void TcpConnection::arm_timeout(TimerQueue& queue, bool restart_on_progress) {
+  loop_.assert_in_loop_thread();
+  timer_queue_ = &queue;
+  restart_on_progress_ = restart_on_progress;
+  queue.arm(timer_);
+}
+
+void TcpConnection::cancel_timeout() {
+  timer_.cancel();
+  timer_queue_ = nullptr;
+}
+
+void TcpConnection::release_buffers() {
+  input_.release_if_empty();
+  output_.release_if_empty();
 }
 
 void TcpConnection::handle_events(uint32_t events) {
   if (closed()) return;
-  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) handle_read();
-  if (!closed() && (events & EPOLLOUT)) handle_write();
+  if (lingering_) return linger_read();
+  if (events & EPOLLERR) return finish(CloseReason::error);
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) {
+    if (reading_) {
+      handle_read();
+    } else if ((events & EPOLLHUP) && output_.empty()) {
+      return finish(CloseReason::peer_closed);  // both ways shut: nothing will ever happen
+    }
+  }
+  if (!closed() && (events & (EPOLLOUT | EPOLLHUP)) && !output_.empty()) handle_write();
 }
 
+// Reads into the loop's scratch buffer, so a connection holds input memory
+// only for the bytes its handler left unused: a thousand slow clients hold a
+// thousand small tails, not a thousand read-sized buffers.
 void TcpConnection::handle_read() {
-  if (!reading_) return;
-  ssize_t n = input_.read_from(fd_.get());
+  Buffer* scratch = loop_.borrow_scratch();
+  Buffer& in = scratch ? *scratch : input_;
+  ssize_t n = in.read_from(fd_.get(), kReadChunk);
+  if (n > 0 && scratch && !input_.empty()) {
+    input_.append(scratch->readable());  // after a kept tail
+    scratch->clear();
+    loop_.return_scratch();
+    scratch = nullptr;
+  }
   if (n > 0) {
-    handler_->on_data(*this, input_);
+    deliver(scratch ? *scratch : input_);
   } else if (n == 0) {
-    finish(CloseReason::peer_closed);
+    peer_closed_ = true;
+    reading_ = false;
+    update_interest();  // EOF stays readable: stop asking
+    if (!closed()) handler_->on_eof(*this);
   } else if (errno != EAGAIN && errno != EINTR) {
     finish(CloseReason::error);
+  }
+  if (scratch) loop_.return_scratch();
+}
+
+void TcpConnection::deliver(Buffer& in) {
+  handler_->on_data(*this, in);
+  if (&in != &input_) {
+    if (!closed() && !in.empty()) input_.append(in.readable());
+    in.clear();
   }
 }
 
 void TcpConnection::handle_write() {
-  if (closed()) return;
-  switch (output_.flush(fd_.get())) {
+  if (closed() || lingering_) return;
+  output_.set_closing(closing_);
+  uint64_t before = output_.pending_bytes();
+  OutputQueue::Flush result = output_.flush(fd_.get());
+  if (restart_on_progress_ && timer_queue_ && output_.pending_bytes() < before) timer_queue_->arm(timer_);
+  switch (result) {
     case OutputQueue::Flush::done:
-      if (closing_) return finish(CloseReason::local);
+      if (closing_) {
+        bool unread = !input_.empty() || linger_;
+        return unread && !peer_closed_ ? begin_linger() : finish(CloseReason::local);
+      }
       update_interest();
-      handler_->on_drained(*this);
+      if (!closed()) handler_->on_drained(*this);
       return;
     case OutputQueue::Flush::would_block:
       return update_interest();
-    case OutputQueue::Flush::error:
     case OutputQueue::Flush::file_shrank:
+      log_warn("a file shrank while being sent to {}; closing the connection", peer().ip_string());
+      return finish(CloseReason::error);
+    case OutputQueue::Flush::error:
       return finish(CloseReason::error);
   }
 }
 
+// Our reply is out; the peer may still be sending. Shut our side down and
+// read until it closes, bounded by kMaxLingerBytes and the timeout last armed.
+void TcpConnection::begin_linger() {
+  if (!timer_queue_) return finish(CloseReason::local);  // nothing would bound the wait
+  ::shutdown(fd_.get(), SHUT_WR);
+  lingering_ = true;
+  closing_ = false;
+  reading_ = true;
+  input_.clear();
+  release_buffers();
+  timer_queue_->arm(timer_);
+  update_interest();
+}
+
+void TcpConnection::linger_read() {
+  Buffer* scratch = loop_.borrow_scratch();
+  Buffer& in = scratch ? *scratch : input_;
+  ssize_t n = in.read_from(fd_.get(), kReadChunk);
+  in.clear();
+  if (scratch) loop_.return_scratch();
+  if (n > 0) lingered_bytes_ += static_cast<uint64_t>(n);
+  bool failed = n < 0 && errno != EAGAIN && errno != EINTR;
+  if (n == 0 || failed || lingered_bytes_ > kMaxLingerBytes) finish(CloseReason::local);
+}
+
 void TcpConnection::update_interest() {
-  if (closed()) return;
+  if (closed() || starting_) return;
   uint32_t wanted = (reading_ ? EPOLLIN | EPOLLRDHUP : 0u) | (output_.empty() ? 0u : EPOLLOUT);
-  if (wanted == interest_) return;
+  if (registered_ && wanted == interest_) return;
   interest_ = wanted;
-  loop_.modify(fd_.get(), interest_, this);
+  try {
+    if (registered_) {
+      loop_.modify(fd_.get(), interest_, this);
+    } else {
+      loop_.add(fd_.get(), interest_, this);
+      registered_ = true;
+    }
+  } catch (const std::exception& error) {  // ENOMEM, ENOSPC (max_user_watches)
+    log_error("{}; closing the connection", error.what());
+    finish(CloseReason::error);
+  }
+}
+
+void TcpConnection::on_timer() {
+  if (closed()) return;
+  if (lingering_) return finish(CloseReason::local);
+  try {
+    handler_->on_timeout(*this);
+  } catch (const std::exception& error) {
+    log_error("timeout handler: {}; closing the connection", error.what());
+    close(CloseReason::error);
+  }
 }
 
 void TcpConnection::finish(CloseReason reason) {
-  loop_.remove(fd_.get());
+  timer_.cancel();
+  timer_queue_ = nullptr;
   fd_.reset();
+  lingering_ = false;
   output_.clear();
+  input_.clear();
   handler_->on_closed(*this, reason);
 }
 

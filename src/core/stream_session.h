@@ -1,0 +1,62 @@
+#pragma once
+// StreamSession: the contract between a protocol core and whatever drives it.
+//
+// A session is sans-IO: bytes in, and out come bytes and file ranges (in an
+// OutputQueue the driver owns and flushes) plus what it wants next (read
+// more or hold the input, which timeout to run, whether and how to close).
+// No sockets, no loop, no threads inside. So one session class serves every
+// IO model: SessionConnection drives it on the epoll runtime, and a blocking
+// thread-per-connection or fork driver can drive the very same class with
+// read(2), the queue's flush and a poll timeout. Unit tests drive it with
+// strings (OutputQueue::contents() shows what would be sent).
+//
+// The driver's loop, for any IO model:
+//   1. on_start(out) once; then for each event:
+//        bytes        -> used = on_data(bytes, out); keep bytes[used..] and
+//                        offer them again with the next bytes (and again
+//                        after `out` drained, if the session answered
+//                        something: it may have stopped at an output budget)
+//        EOF          -> on_peer_closed(out)
+//        timeout      -> on_timeout(out)
+//        server stops -> on_stop(out)
+//   2. send what it can of `out`;
+//   3. do what wants(out) says.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/output_queue.h"
+
+namespace muxd {
+
+struct SessionWants {
+  enum class Close : uint8_t {
+    no,
+    after_output,            // send what is queued, then close
+    after_output_lingering,  // ...and keep reading (discarding) until the peer closes
+    now,                     // close without sending what is queued
+  };
+  Close close = Close::no;
+  bool read = true;          // deliver more input now (false: hold it, e.g. while a response drains)
+  uint8_t timeout = 0;       // which of the driver's timeouts should run: 1..n, 0 for none
+  bool restart_timeout = false;      // restart it even when that timeout is already running
+  bool restart_on_progress = false;  // every write that makes progress restarts it
+  bool idle = false;         // nothing in flight: the driver may free buffer memory
+};
+
+class StreamSession {
+ public:
+  virtual ~StreamSession() = default;
+
+  virtual void on_start(OutputQueue&) {}  // a greeting, for protocols where the server speaks first
+  // Returns how many bytes of `data` were used.
+  virtual size_t on_data(std::string_view data, OutputQueue& out) = 0;
+  virtual void on_peer_closed(OutputQueue& out) = 0;
+  virtual void on_timeout(OutputQueue& out) = 0;
+  virtual void on_stop(OutputQueue& out) = 0;  // graceful stop: finish what is in flight
+  // Called after every event, once the driver sent what it could; `out`
+  // holds what is still queued.
+  virtual SessionWants wants(const OutputQueue& out) = 0;
+};
+
+}  // namespace muxd
