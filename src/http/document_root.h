@@ -1,13 +1,16 @@
 #pragma once
 // DocumentRoot: the directory a static server serves, and the only way to open
-// files beneath it. Confinement is enforced by the kernel (openat2), not by
-// string checks, so symlinks and races cannot lead outside the root.
+// files beneath it: a thin layer over core's ConfinedRoot (confined_root.h),
+// which the kernel's RESOLVE_BENEATH confines, so symlinks and races cannot
+// lead outside the root. This layer adds what a web server serves (files and
+// directories) and the errno -> status mapping.
 #include <sys/stat.h>
 
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "core/confined_root.h"
 #include "core/unique_fd.h"
 
 namespace muxd::http {
@@ -24,14 +27,15 @@ class DocumentRoot {
   explicit DocumentRoot(const std::string& dir);
 
   // Opens a clean path (from clean_target_path, starting with '/') read-only
-  // beneath the root. A symlink whose target stays inside the root works; one
-  // that leaves it fails with EXDEV. A directory is returned as is (st says
-  // S_ISDIR): the caller redirects or appends "index.html". FIFOs, sockets and
-  // devices are refused with EACCES. Returns the fd and its fstat, or an errno.
+  // beneath the root. A symlink whose target stays inside the root works,
+  // relative or absolute; one that leaves it fails with EXDEV. A directory is
+  // returned as is (st says S_ISDIR): the caller redirects or appends
+  // "index.html". FIFOs, sockets and devices are refused with EACCES. Returns
+  // the fd and its fstat, or an errno.
   std::variant<OpenedFile, int> open(std::string_view clean_path) const;
 
  private:
-  UniqueFd root_;
+  ConfinedRoot root_;
 };
 
 // The single errno -> HTTP status mapping (as nginx does): ENOENT, ENOTDIR,
