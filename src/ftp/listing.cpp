@@ -1,10 +1,6 @@
 #include "ftp/listing.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-
 #include <array>
-#include <cerrno>
 
 #include <fmt/format.h>
 
@@ -89,56 +85,38 @@ class SingleListing : public ListingStream {
   bool done_ = false;
 };
 
+// Reads through the root (core's DirectoryReader): a symlink entry is shown as
+// what it leads to, and only if that is inside the root.
 class DirectoryListing : public ListingStream {
  public:
   DirectoryListing(const RootDirectory& root, std::string dir_path, UniqueFd dir,
                    const ListingOptions& options)
-      : root_(root), dir_path_(std::move(dir_path)), options_(options) {
-    dir_ = ::fdopendir(dir.get());
-    if (dir_) dir.release();
-  }
-  ~DirectoryListing() override {
-    if (dir_) ::closedir(dir_);
-  }
-  DirectoryListing(const DirectoryListing&) = delete;
-  DirectoryListing& operator=(const DirectoryListing&) = delete;
+      : reader_(root.read_directory(std::move(dir), std::move(dir_path))), options_(options) {}
 
   bool fill(std::string& out, size_t budget) override {
-    while (dir_ && out.size() < budget) {
-      const dirent* entry = ::readdir(dir_);
-      if (!entry) return false;
-      append_entry(out, *entry);
+    while (out.size() < budget) {
+      if (!reader_.next(&entry_)) return false;
+      append_entry(out);
     }
-    return dir_ != nullptr;
+    return reader_.valid();
   }
 
  private:
-  void append_entry(std::string& out, const dirent& entry) {
-    std::string_view name = entry.d_name;
-    struct stat st;
-    if (!listable_name(name) || !stat_entry(entry, &st) || !listable_type(st)) return;
+  void append_entry(std::string& out) const {
+    const std::string& name = entry_.name;
+    if (!listable_name(name) || entry_.error != 0 || !listable_type(entry_.st)) return;
     switch (options_.format) {
-      case ListingFormat::list: append_list_line(out, name, st, options_.now); break;
+      case ListingFormat::list: append_list_line(out, name, entry_.st, options_.now); break;
       case ListingFormat::facts:
-        append_facts_line(out, name, st, options_.facts, options_.access);
+        append_facts_line(out, name, entry_.st, options_.facts, options_.access);
         break;
       case ListingFormat::names: out.append(name).append("\r\n"); break;
     }
   }
 
-  // A symlink is shown as what it leads to, and only if that is inside the root.
-  bool stat_entry(const dirent& entry, struct stat* st) const {
-    if (entry.d_type == DT_LNK || entry.d_type == DT_UNKNOWN) {
-      std::string path = dir_path_ == "/" ? "/" : dir_path_ + "/";
-      return root_.stat(path + entry.d_name, st) == 0;
-    }
-    return ::fstatat(::dirfd(dir_), entry.d_name, st, AT_SYMLINK_NOFOLLOW) == 0;
-  }
-
-  const RootDirectory& root_;
-  std::string dir_path_;
+  DirectoryReader reader_;
+  DirectoryEntry entry_;  // reused: its name keeps its capacity
   ListingOptions options_;
-  DIR* dir_ = nullptr;
 };
 
 }  // namespace

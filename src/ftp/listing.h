@@ -62,10 +62,11 @@ class ListingStream {
   virtual bool fill(std::string& out, size_t budget) = 0;
 };
 
-// The entries of the directory `dir` (opened beneath `root` at virtual path
-// `dir_path`). Hidden: "." and "..", names with CR or LF (no command could
-// name them), upload temporaries, anything but files and directories, and
-// symlinks that lead out of the root (they are resolved beneath it).
+// The entries of the directory `dir` (opened by root.open_directory(dir_path)),
+// read through the root's DirectoryReader. Hidden: "." and "..", names with CR
+// or LF (no command could name them), upload temporaries, anything but files
+// and directories, and symlinks that lead out of the root or nowhere (they are
+// resolved through the root, like any path).
 std::unique_ptr<ListingStream> list_directory(const RootDirectory& root, std::string dir_path,
                                               UniqueFd dir, const ListingOptions& options);
 // A listing of one file (LIST of a file name).

@@ -100,6 +100,9 @@ class DirectoryListingTest : public ::testing::Test {
     tree_.symlink("file one", "link-in");
     tree_.symlink("../file one", "sub/link-up");
     tree_.symlink(outside_.at("secret"), "link-out");
+    tree_.symlink(tree_.at("sub/inner"), "sub/link-absolute");
+    tree_.symlink(tree_.at("sub"), "link-absolute-dir");
+    tree_.symlink(outside_.path(), "sub/link-absolute-out");
     tree_.symlink("missing", "dangling");
     ::mkfifo(tree_.at("fifo").c_str(), 0644);
   }
@@ -119,14 +122,27 @@ class DirectoryListingTest : public ::testing::Test {
 
 TEST_F(DirectoryListingTest, NamesHideWhatCannotBeUsed) {
   EXPECT_EQ(lines_of(list("/", ListingFormat::names)),
-            (std::set<std::string>{"file one", "sub", "link-in"}));
+            (std::set<std::string>{"file one", "sub", "link-in", "link-absolute-dir"}));
+}
+
+TEST_F(DirectoryListingTest, DotfilesAreListed) {
+  tree_.write(".profile", "");
+  EXPECT_EQ(lines_of(list("/", ListingFormat::names)).count(".profile"), 1u);
 }
 
 TEST_F(DirectoryListingTest, SymlinksShowTheirTarget) {
   EXPECT_EQ(lines_of(list("/", ListingFormat::facts)),
-            (std::set<std::string>{"type=file;size=5; file one", "type=dir; sub", "type=file;size=5; link-in"}));
+            (std::set<std::string>{"type=file;size=5; file one", "type=dir; sub", "type=file;size=5; link-in",
+                                   "type=dir; link-absolute-dir"}));
   EXPECT_EQ(lines_of(list("/sub", ListingFormat::facts)),
-            (std::set<std::string>{"type=file;size=0; inner", "type=file;size=5; link-up"}));
+            (std::set<std::string>{"type=file;size=0; inner", "type=file;size=5; link-up",
+                                   "type=file;size=0; link-absolute"}));
+}
+
+// The directory itself reached through an absolute symlink inside the root.
+TEST_F(DirectoryListingTest, ListsADirectoryBehindAnAbsoluteSymlink) {
+  EXPECT_EQ(lines_of(list("/link-absolute-dir", ListingFormat::names)),
+            (std::set<std::string>{"inner", "link-up", "link-absolute"}));
 }
 
 TEST_F(DirectoryListingTest, StreamsInChunksOfTheBudget) {
@@ -139,7 +155,7 @@ TEST_F(DirectoryListingTest, StreamsInChunksOfTheBudget) {
   EXPECT_GE(chunk.size(), 200u);
   EXPECT_LT(chunk.size(), 200u + 100u);  // at most one line past the budget
   std::string rest = drain(*listing, 200);
-  EXPECT_EQ(lines_of(chunk + rest).size(), 302u);
+  EXPECT_EQ(lines_of(chunk + rest).size(), 303u);
 }
 
 TEST(SingleListing, OneLineInEachFormat) {

@@ -26,6 +26,8 @@ class RootDirectoryTest : public ::testing::Test {
     tree_.symlink("../../" + std::filesystem::path(outside_.path()).filename().string() + "/secret",
                   "root/relative-out");
     tree_.symlink(outside_.path(), "root/dir-out");
+    tree_.symlink(tree_.at("root/file"), "root/absolute-in");
+    tree_.symlink(tree_.at("root/sub"), "root/absolute-dir-in");
   }
 
   TempTree outside_;
@@ -47,6 +49,8 @@ TEST_F(RootDirectoryTest, OpensFilesAndFollowsSymlinksThatStayInside) {
   EXPECT_TRUE(root().open("/file", O_RDONLY, &error));
   EXPECT_TRUE(root().open("/inside-link", O_RDONLY, &error));
   EXPECT_TRUE(root().open("/sub/up-link", O_RDONLY, &error));
+  EXPECT_TRUE(root().open("/absolute-in", O_RDONLY, &error));  // checked on the file reached
+  EXPECT_TRUE(root().open("/absolute-dir-in/up-link", O_RDONLY, &error));
   struct stat st;
   EXPECT_EQ(root().stat("/", &st), 0);
   EXPECT_TRUE(S_ISDIR(st.st_mode));
@@ -75,6 +79,16 @@ TEST_F(RootDirectoryTest, CannotCreateThroughASymlinkLeadingOut) {
   EXPECT_FALSE(upload.valid());
   EXPECT_EQ(error, EXDEV);
   EXPECT_EQ(outside_.names(), std::vector<std::string>{"secret"});
+}
+
+TEST_F(RootDirectoryTest, CreatesThroughAnAbsoluteSymlinkInside) {
+  EXPECT_EQ(root().make_directory("/absolute-dir-in/new"), 0);
+  EXPECT_TRUE(tree_.exists("root/sub/new"));
+  int error = 0;
+  Upload upload = root().create_upload("/absolute-dir-in/up", false, &error);
+  ASSERT_TRUE(upload.valid());
+  EXPECT_EQ(upload.commit(), 0);
+  EXPECT_TRUE(tree_.exists("root/sub/up"));
 }
 
 TEST_F(RootDirectoryTest, DirectoryOperations) {
@@ -106,7 +120,7 @@ TEST_F(RootDirectoryTest, UploadAppearsOnlyWhenCommitted) {
   EXPECT_FALSE(tree_.exists("root/up.bin"));
   EXPECT_EQ(upload.commit(), 0);
   EXPECT_EQ(tree_.read("root/up.bin"), "data");
-  EXPECT_EQ(tree_.names("root").size(), 7u);  // no temporary left
+  EXPECT_EQ(tree_.names("root").size(), 9u);  // no temporary left
 }
 
 TEST_F(RootDirectoryTest, DiscardedUploadLeavesNothing) {
@@ -127,7 +141,7 @@ TEST_F(RootDirectoryTest, UploadWithoutReplaceNeverOverwrites) {
   ASSERT_EQ(::write(upload.fd(), "evil", 4), 4);
   EXPECT_EQ(upload.commit(), EEXIST);
   EXPECT_EQ(tree_.read("root/file"), "hello");
-  EXPECT_EQ(tree_.names("root").size(), 6u);  // the temporary is gone
+  EXPECT_EQ(tree_.names("root").size(), 8u);  // the temporary is gone
 }
 
 TEST_F(RootDirectoryTest, UploadWithReplaceOverwrites) {
