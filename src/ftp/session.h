@@ -149,7 +149,11 @@ class Session {
   void cmd_size(const std::string& argument);
   void cmd_mdtm(const std::string& argument);
   void cmd_mlst(const std::string& argument);
-  std::optional<std::string> resolve(std::string_view argument);
+  // A path argument as a clean virtual path, or nullopt after replying 501
+  // (control characters, too long) or 550 (a private upload temporary, or
+  // climbing above "/": refused, except for CWD, where ".." at "/" stays).
+  enum class AboveRoot { refuse, clamp };
+  std::optional<std::string> resolve(std::string_view argument, AboveRoot above = AboveRoot::refuse);
   std::optional<struct stat> stat_or_reply(const std::string& path);
   void reply_errno(int error);
 

@@ -8,10 +8,39 @@
 #include "ftp/virtual_path.h"
 
 namespace muxd::ftp {
+namespace {
 
-std::optional<std::string> Session::resolve(std::string_view argument) {
+// ".." at the root stays at the root, as in a shell (POSIX: "/.." is "/"):
+// resolves like resolve_virtual_path, but where that would climb above "/",
+// walks the argument again one segment at a time and drops each ".." met at
+// the root. The result is still a clean path beneath the root.
+std::optional<std::string> resolve_clamped(const std::string& cwd, std::string_view argument,
+                                           PathError* error) {
+  auto path = resolve_virtual_path(cwd, argument, error);
+  if (*error != PathError::outside) return path;
+  // Here the argument has passed the checks for control characters and
+  // length, and only ".." can lead outside.
+  *error = PathError::none;
+  std::string clamped = (!argument.empty() && argument[0] == '/') ? "/" : cwd;
+  while (!argument.empty()) {
+    size_t slash = argument.find('/');
+    std::string_view segment = argument.substr(0, slash);
+    if (segment != ".." || clamped != "/") {
+      auto next = resolve_virtual_path(clamped, segment, error);
+      if (!next) return std::nullopt;  // grew too long
+      clamped = std::move(*next);
+    }
+    argument.remove_prefix(slash == std::string_view::npos ? argument.size() : slash + 1);
+  }
+  return clamped;
+}
+
+}  // namespace
+
+std::optional<std::string> Session::resolve(std::string_view argument, AboveRoot above) {
   PathError error = PathError::none;
-  auto path = resolve_virtual_path(cwd_, argument, &error);
+  auto path = above == AboveRoot::clamp ? resolve_clamped(cwd_, argument, &error)
+                                        : resolve_virtual_path(cwd_, argument, &error);
   if (error == PathError::invalid) {
     reply(501, "Invalid path: control characters, or longer than 4095 bytes.");
     return std::nullopt;
@@ -57,8 +86,10 @@ void Session::cmd_pwd(const std::string&) {
   reply(257, fmt::format("{} is the current directory.", quote_path(cwd_)));
 }
 
+// `CWD ..` at the root stays there (250), as vsftpd, pyftpdlib and a shell
+// do; so does every ".." of `CWD ../..` that would climb above "/".
 void Session::cmd_cwd(const std::string& argument) {
-  auto path = resolve(argument);
+  auto path = resolve(argument, AboveRoot::clamp);
   if (!path) return;
   auto st = stat_or_reply(*path);
   if (!st) return;

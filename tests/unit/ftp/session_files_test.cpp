@@ -17,10 +17,39 @@ TEST_F(SessionTest, WorkingDirectory) {
   EXPECT_EQ(send("PWD"), "257 \"/\" is the current directory.\r\n");
 }
 
+TEST_F(SessionTest, DotDotAtTheRootStaysThere) {
+  login_anonymous();
+  EXPECT_EQ(send("CDUP"), "250 Directory successfully changed.\r\n");
+  EXPECT_EQ(send("PWD"), "257 \"/\" is the current directory.\r\n");
+  EXPECT_EQ(code("CWD .."), 250);
+  EXPECT_EQ(code("XCUP"), 250);
+  EXPECT_EQ(code("CWD /.."), 250);
+  EXPECT_EQ(send("PWD"), "257 \"/\" is the current directory.\r\n");
+  EXPECT_EQ(code("CWD sub"), 250);
+  EXPECT_EQ(code("CWD ../.."), 250);  // one step up, then stays at the root
+  EXPECT_EQ(send("PWD"), "257 \"/\" is the current directory.\r\n");
+  EXPECT_EQ(code("CWD ../../sub"), 250);  // "/../../sub" is "/sub", as in a shell
+  EXPECT_EQ(send("PWD"), "257 \"/sub\" is the current directory.\r\n");
+  EXPECT_EQ(code("XCWD ../../../.."), 250);
+  EXPECT_EQ(send("PWD"), "257 \"/\" is the current directory.\r\n");
+}
+
+TEST_F(SessionTest, DotDotStaysBeneathTheRootForOtherCommands) {
+  login_alice();
+  EXPECT_EQ(code("CWD sub"), 250);
+  EXPECT_EQ(code("SIZE ../../file.txt"), 550);  // only CWD clamps
+  EXPECT_EQ(code("SIZE ../file.txt"), 213);
+  EXPECT_EQ(code("MKD ../../made"), 550);
+  EXPECT_FALSE(tree_.exists("made"));
+}
+
 TEST_F(SessionTest, CwdRefusals) {
   login_anonymous();
-  EXPECT_EQ(code("CDUP"), 550);  // nothing above the root
-  EXPECT_EQ(code("CWD ../../etc"), 550);
+  EXPECT_EQ(code("CWD ../../etc"), 550);  // "/etc" beneath the root, which has none
+  EXPECT_EQ(code("CWD ../link-out"), 550);
+  EXPECT_EQ(code("CWD ../.muxd-upload-0000000000000000"), 550);
+  EXPECT_EQ(code("CWD ../" + std::string(5000, 'a')), 501);
+  EXPECT_EQ(code(std::string("CWD ../sub\0x", 12)), 501);
   EXPECT_EQ(code("CWD file.txt"), 550);
   EXPECT_EQ(code("CWD missing"), 550);
   EXPECT_EQ(code(std::string("CWD sub\0x", 9)), 501);
