@@ -8,6 +8,7 @@ datagrams arrives before that OK.
 import select
 import socket
 import subprocess
+import time
 
 from harness import Server
 
@@ -61,20 +62,29 @@ class Member:
     def exit(self):
         self.send(f"EXIT {self.name}")
 
-    def sync(self):
-        """Everything that arrives before the answer to a repeated LOGIN."""
+    def sync(self, timeout=TIMEOUT):
+        """Everything that arrives before the answer to a repeated LOGIN (within `timeout` s)."""
         self.send(f"LOGIN {self.name}")
         lines = []
-        while True:
-            line = self.recv()
+        deadline = time.monotonic() + timeout
+        previous = self.sock.gettimeout()
+        while (left := deadline - time.monotonic()) > 0:
+            self.sock.settimeout(left)
+            try:
+                line = self.recv()
+            except (socket.timeout, TimeoutError):
+                break
+            finally:
+                self.sock.settimeout(previous)
             if line == "OK":
                 return lines
             lines.append(line)
+        raise AssertionError(f"{self.name}: no OK to a repeated LOGIN within {timeout} s; got {lines[:20]}")
 
-    def pending(self):
-        """What already waits in the socket, without waiting for more."""
+    def pending(self, limit=10000):
+        """What already waits in the socket, without waiting for more (at most `limit` lines)."""
         lines = []
-        while select.select([self.sock], [], [], 0)[0]:
+        while len(lines) < limit and select.select([self.sock], [], [], 0)[0]:
             lines.append(self.recv())
         return lines
 

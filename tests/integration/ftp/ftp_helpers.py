@@ -128,17 +128,19 @@ def command(sock, reader, line):
     return read_reply(reader)
 
 
-def read_reply(reader):
-    """One whole reply (multi-line ones included), as text."""
+def read_reply(reader, timeout=60):
+    """One whole reply (multi-line ones included), as text; fails after `timeout` s."""
     first = reader.readline().decode("utf-8", "replace")
     if first[3:4] != "-":
         return first.rstrip("\r\n")
     lines = [first]
-    while True:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         line = reader.readline().decode("utf-8", "replace")
         lines.append(line)
         if not line or (line[:3] == first[:3] and line[3:4] == " "):
             return "".join(lines)
+    raise AssertionError(f"a multi-line reply still unfinished after {timeout} s: {''.join(lines[:5])}...")
 
 
 def raw_login(server, user="anonymous", password="x", **kwargs):
