@@ -11,7 +11,7 @@
 #include "chat/icmp_errors.h"
 #include "chat/line_reader.h"
 #include "core/log.h"
-#include "core/signals.h"
+#include "core/server.h"
 #include "core/socket.h"
 
 namespace muxd::chat {
@@ -37,9 +37,9 @@ void enlarge_buffers(int fd) {
 
 }  // namespace
 
-ChatServer::ChatServer(EventLoop& loop, const ServerConfig& config)
+ChatServer::ChatServer(EventLoop& loop, UniqueFd socket, const ServerConfig& config)
     : loop_(loop),
-      socket_(bind_udp(config.listen)),
+      socket_(std::move(socket)),
       room_(config.limits, loop.now()),
       batch_(kMaxRequestBytes),
       sender_(socket_.get(), kMaxQueuedSends),
@@ -122,33 +122,53 @@ void keep_standard_fds_open() {
     if (::fcntl(fd, F_GETFD) < 0 && errno == EBADF) ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 }
 
+// The one worker: the room on its UDP socket, and the operator's stdin.
+class ChatWorker final : public ServiceWorker {
+ public:
+  ChatWorker(EventLoop& loop, const ServerConfig& config) : loop_(loop), config_(config) {}
+
+  void adopt_datagram_socket(size_t, UniqueFd fd) override {
+    server_ = std::make_unique<ChatServer>(loop_, std::move(fd), config_);
+    operator_input_ = std::make_unique<LineReader>(loop_, STDIN_FILENO, kMaxRequestBytes,
+                                                   [this](std::string_view line) { server_->announce(line); });
+    reads_operator_ = operator_input_->active();  // read now: on_ready runs on another thread
+  }
+  void drain(std::function<void()> done) override {
+    server_->close();  // tells every member the room closes
+    done();
+  }
+  bool reads_operator() const { return reads_operator_; }
+
+ private:
+  EventLoop& loop_;
+  const ServerConfig& config_;
+  std::unique_ptr<ChatServer> server_;
+  std::unique_ptr<LineReader> operator_input_;
+  bool reads_operator_ = false;
+};
+
 }  // namespace
 
 int run_server(const ServerConfig& config) {
   keep_standard_fds_open();
-  block_signals({SIGINT, SIGTERM});
   ::signal(SIGTTIN, SIG_IGN);  // reading a terminal in the background: EIO, not a stopped server
-  EventLoop loop;
-  std::unique_ptr<ChatServer> server;
-  try {
-    server = std::make_unique<ChatServer>(loop, config);
-  } catch (const std::system_error& error) {
-    log_error("muxd chat: {}", error.what());
-    return 1;
-  }
-  LineReader operator_input(loop, STDIN_FILENO, kMaxRequestBytes,
-                            [&](std::string_view line) { server->announce(line); });
-  SignalWatcher signals(loop, {SIGINT, SIGTERM}, [&](int) {
-    server->close();
-    loop.quit();
-  });
-  // The exact line scripts and tests wait for, without a log prefix.
-  const std::string ready = "muxd chat listening on " + server->local_address().to_string() + "\n";
-  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, ready.data(), ready.size());
-  if (operator_input.active() && ::isatty(STDIN_FILENO))
-    log_info("chat: type a line and press Enter to announce it to everyone");
-  loop.run();
-  return 0;
+  ServerSpec spec;
+  spec.service = "chat";
+  spec.drain_timeout = std::chrono::milliseconds(1000);
+  ListenerSpec& listener = spec.listeners.emplace_back();
+  listener.address = config.listen;
+  listener.datagram = true;
+  ChatWorker* worker = nullptr;
+  spec.make_worker = [&](EventLoop& loop, size_t) {
+    auto made = std::make_unique<ChatWorker>(loop, config);
+    worker = made.get();
+    return made;
+  };
+  spec.on_ready = [&](const std::vector<SocketAddress>&) {
+    if (worker->reads_operator() && ::isatty(STDIN_FILENO))
+      log_info("chat: type a line and press Enter to announce it to everyone");
+  };
+  return muxd::run_server(spec);
 }
 
 }  // namespace muxd::chat

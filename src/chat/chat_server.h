@@ -23,8 +23,8 @@ struct ServerConfig {
 
 class ChatServer : public Watcher {
  public:
-  // Binds the socket; throws std::system_error when it cannot.
-  ChatServer(EventLoop& loop, const ServerConfig& config);
+  // `socket` is the bound UDP socket (core::Server binds it).
+  ChatServer(EventLoop& loop, UniqueFd socket, const ServerConfig& config);
   ~ChatServer();
   ChatServer(const ChatServer&) = delete;
   ChatServer& operator=(const ChatServer&) = delete;

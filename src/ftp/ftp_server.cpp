@@ -1,30 +1,14 @@
 #include "ftp/ftp_server.h"
 
-#include <unistd.h>
-
-#include <csignal>
 #include <memory>
-#include <vector>
 
 #include "core/log.h"
-#include "core/signals.h"
-#include "core/socket.h"
-#include "core/worker_pool.h"
+#include "core/server.h"
 #include "ftp/ftp_worker.h"
 #include "ftp/user_table.h"
 
 namespace muxd::ftp {
 namespace {
-
-// One listener per worker on the same port (SO_REUSEPORT); with port 0 the
-// first socket picks the port and the others join it.
-std::vector<UniqueFd> open_listeners(const FtpConfig& config, SocketAddress& bound) {
-  std::vector<UniqueFd> listeners;
-  listeners.push_back(listen_tcp(config.listen, 1024, true));
-  bound = local_address(listeners.front().get());
-  for (size_t i = 1; i < config.workers; ++i) listeners.push_back(listen_tcp(bound, 1024, true));
-  return listeners;
-}
 
 // What every worker shares, read-only once the workers run (except the
 // limits and the passive port counter, which are thread-safe).
@@ -47,46 +31,27 @@ void prepare(const FtpConfig& config, Shared& shared) {
   shared.ports = std::make_unique<PassivePorts>(config.passive_low, config.passive_high);
 }
 
-void announce(const SocketAddress& bound) {
-  std::string line = "muxd ftp listening on " + bound.to_string() + "\n";
-  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
-}
-
 }  // namespace
 
 int run_server(const FtpConfig& config) {
-  block_signals({SIGINT, SIGTERM});
   Shared shared;
-  std::vector<UniqueFd> listeners;
-  SocketAddress bound;
   try {
     prepare(config, shared);
-    listeners = open_listeners(config, bound);
   } catch (const std::exception& error) {
     log_error("muxd ftp: {}", error.what());
     return 1;
   }
-
-  EventLoop main_loop;
-  WorkerPool pool(config.workers);
-  std::vector<std::unique_ptr<FtpWorker>> workers;
-  for (size_t i = 0; i < pool.size(); ++i) {
-    workers.push_back(std::make_unique<FtpWorker>(pool.loop(i), config, shared.session, *shared.limits,
-                                                  *shared.ports, std::move(listeners[i])));
-    FtpWorker* worker = workers.back().get();
-    pool.loop(i).run_in_loop([worker] { worker->start(); });
-  }
-  SignalWatcher signals(main_loop, {SIGINT, SIGTERM}, [&](int signal) {
-    log_info("muxd ftp: signal {}, stopping", signal);
-    main_loop.quit();
-  });
-
-  pool.start();
-  announce(bound);
-  main_loop.run();
-  pool.stop();
-  workers.clear();  // closes every connection; unfinished uploads are removed
-  return 0;
+  ServerSpec spec;
+  spec.service = "ftp";
+  spec.workers = config.workers;
+  spec.drain_timeout = std::chrono::milliseconds(0);  // clients reconnect; uploads in flight are discarded
+  ListenerSpec& listener = spec.listeners.emplace_back();
+  listener.address = config.listen;
+  listener.backlog = 1024;
+  spec.make_worker = [&](EventLoop& loop, size_t) {
+    return std::make_unique<FtpWorker>(loop, config, shared.session, *shared.limits, *shared.ports);
+  };
+  return run_server(spec);
 }
 
 }  // namespace muxd::ftp

@@ -19,24 +19,19 @@ void refuse(int fd, int code, std::string_view text) {
 }  // namespace
 
 FtpWorker::FtpWorker(EventLoop& loop, const FtpConfig& config, const SessionConfig& session_config,
-                     ClientLimits& limits, PassivePorts& ports, UniqueFd listen_fd)
+                     ClientLimits& limits, PassivePorts& ports)
     : loop_(loop),
       session_config_(session_config),
       limits_(limits),
       ports_(ports),
-      acceptor_(loop, std::move(listen_fd),
-                [this](UniqueFd fd, const SocketAddress& peer) { accept(std::move(fd), peer); }),
       idle_timeouts_(loop, config.idle_timeout),
       data_timeouts_(loop, config.data_timeout) {}
 
 FtpWorker::~FtpWorker() {
   connections_.clear();  // sessions discard unfinished uploads here
-  retired_.clear();
 }
 
-void FtpWorker::start() { acceptor_.start(); }
-
-void FtpWorker::accept(UniqueFd fd, const SocketAddress& peer) {
+void FtpWorker::on_accept(size_t, UniqueFd fd, const SocketAddress& peer) {
   ClientLimits::Ticket ticket;
   auto admission = limits_.admit(plain_ip(peer), &ticket);
   if (admission == ClientLimits::Admission::server_full) {
@@ -56,16 +51,6 @@ void FtpWorker::destroy(ControlConnection* connection) {
   if (found == connections_.end()) return;
   retire(std::move(found->second));
   connections_.erase(found);
-}
-
-void FtpWorker::schedule_cleanup() {
-  if (cleanup_posted_) return;
-  cleanup_posted_ = true;
-  loop_.post([this] {
-    cleanup_posted_ = false;
-    auto batch = std::move(retired_);  // destructors may retire more
-    retired_.clear();
-  });
 }
 
 }  // namespace muxd::ftp

@@ -1,12 +1,11 @@
 #pragma once
-// FtpWorker: what one worker thread owns — its listener (SO_REUSEPORT: the
-// kernel spreads clients over workers), its control connections and their
-// timeout queues. Everything here runs on the worker's loop.
+// FtpWorker: what one worker loop of `muxd ftp` owns: its control
+// connections and their timeout queues. Listeners, signals and stopping are
+// core::Server's. Everything here runs on the worker's loop.
 #include <memory>
 #include <unordered_map>
-#include <vector>
 
-#include "core/acceptor.h"
+#include "core/server.h"
 #include "core/timer_queue.h"
 #include "ftp/client_limits.h"
 #include "ftp/ftp_config.h"
@@ -17,15 +16,15 @@ namespace muxd::ftp {
 
 class ControlConnection;
 
-class FtpWorker {
+class FtpWorker final : public ServiceWorker {
  public:
   FtpWorker(EventLoop& loop, const FtpConfig& config, const SessionConfig& session_config,
-            ClientLimits& limits, PassivePorts& ports, UniqueFd listen_fd);
-  ~FtpWorker();
+            ClientLimits& limits, PassivePorts& ports);
+  ~FtpWorker() override;
   FtpWorker(const FtpWorker&) = delete;
   FtpWorker& operator=(const FtpWorker&) = delete;
 
-  void start();
+  void on_accept(size_t listener, UniqueFd fd, const SocketAddress& peer) override;
 
   EventLoop& loop() { return loop_; }
   const SessionConfig& session_config() const { return session_config_; }
@@ -33,30 +32,22 @@ class FtpWorker {
   TimerQueue& idle_timeouts() { return idle_timeouts_; }
   TimerQueue& data_timeouts() { return data_timeouts_; }
 
-  // Both destroy after the current batch of events: the batch may still name
-  // the object, and its own callback may be on the stack.
+  // Both destroy after the current batch of events (EventLoop::destroy_later):
+  // the batch may still name the object, and its own callback may be on the stack.
   void destroy(ControlConnection* connection);
   template <typename T>
   void retire(std::unique_ptr<T> object) {
-    if (!object) return;
-    retired_.push_back(std::shared_ptr<void>(std::move(object)));
-    schedule_cleanup();
+    loop_.destroy_later(std::move(object));
   }
 
  private:
-  void accept(UniqueFd fd, const SocketAddress& peer);
-  void schedule_cleanup();
-
   EventLoop& loop_;
   const SessionConfig& session_config_;
   ClientLimits& limits_;
   PassivePorts& ports_;
-  Acceptor acceptor_;
   TimerQueue idle_timeouts_;
   TimerQueue data_timeouts_;
   std::unordered_map<ControlConnection*, std::unique_ptr<ControlConnection>> connections_;
-  std::vector<std::shared_ptr<void>> retired_;
-  bool cleanup_posted_ = false;
 };
 
 }  // namespace muxd::ftp
