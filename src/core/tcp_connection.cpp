@@ -65,7 +65,7 @@ void TcpConnection::send_file(int fd, off_t offset, uint64_t length, std::shared
 }
 
 void TcpConnection::flush() {
-  if (!closed()) handle_write();
+  if (!closed() && !output_.empty()) handle_write();
 }
 
 void TcpConnection::close_after_drain(Linger linger) {
