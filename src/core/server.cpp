@@ -114,7 +114,14 @@ void Scaffold::make_workers() {
 }
 
 int Scaffold::run() {
-  SignalWatcher signals(main_loop_, {SIGINT, SIGTERM}, [this](int signal) { on_signal(signal); });
+  SignalWatcher stop_signals(main_loop_, {SIGINT, SIGTERM, SIGQUIT}, [this](int signal) { on_signal(signal); });
+  std::unique_ptr<SignalWatcher> reopen_signals;
+  if (spec_.reopen_logs) {
+    reopen_signals = std::make_unique<SignalWatcher>(main_loop_, std::initializer_list<int>{SIGHUP, SIGUSR1}, [this](int signal) {
+      log_info("muxd {}: signal {}, reopening log files", spec_.service, signal);
+      spec_.reopen_logs();
+    });
+  }
   pool_.start();
   for (size_t l = 0; l < bound_.size(); ++l) {
     std::string line = "muxd " + spec_.service + " listening on " + bound_[l].to_string();
@@ -164,7 +171,11 @@ uint64_t raise_descriptor_limit() {
 }
 
 int run_server(const ServerSpec& spec) {
-  block_signals({SIGINT, SIGTERM});
+  if (spec.reopen_logs) {
+    block_signals({SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGUSR1});
+  } else {
+    block_signals({SIGINT, SIGTERM, SIGQUIT});
+  }
   raise_descriptor_limit();
   Scaffold scaffold(spec);
   try {

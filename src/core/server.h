@@ -5,10 +5,11 @@
 // group, after checking that no other process holds the address; UDP: one
 // socket), starts the worker loops and one ServiceWorker on each, prints
 // `muxd SERVICE listening on ADDR:PORT` (` (TAG)` added when there are
-// several listeners) once everything is ready, and stops on SIGINT/SIGTERM:
-// the listeners close, each worker finishes what is in flight, and the
-// process exits when all have drained or the drain timeout ran out (a second
-// signal stops at once). A service supplies its worker; everything else here
+// several listeners) once everything is ready, and stops on SIGINT, SIGTERM
+// or SIGQUIT: the listeners close, each worker finishes what is in flight,
+// and the process exits when all have drained or the drain timeout ran out
+// (a second signal stops at once). A service with log files reopens them on
+// SIGHUP and SIGUSR1 (nginx's convention; logrotate's `kill -HUP`). A service supplies its worker; everything else here
 // is the same for all.
 #include <chrono>
 #include <functional>
@@ -52,6 +53,9 @@ struct ServerSpec {
   // Builds worker `index` for `loop`, on the main thread before any worker
   // runs; may throw std::exception to refuse to start (the message is logged).
   std::function<std::unique_ptr<ServiceWorker>(EventLoop& loop, size_t index)> make_worker;
+  // SIGHUP/SIGUSR1, on the main thread (see LogFile). Unset: those signals keep
+  // their default action.
+  std::function<void()> reopen_logs;
   // After the ready line(s): extra start-up notes.
   std::function<void(const std::vector<SocketAddress>& bound)> on_ready;
 };

@@ -9,19 +9,12 @@
 #include <memory>
 
 #include "core/log.h"
+#include "core/log_file.h"
 #include "core/server.h"
 #include "http/http_worker.h"
 
 namespace muxd::http {
 namespace {
-
-// "-": stdout; "off": none; else a file opened for appending. -1 with errno
-// set when the file cannot be opened.
-int open_access_log(const std::string& target) {
-  if (target == "off") return -1;
-  if (target == "-") return ::dup(STDOUT_FILENO);
-  return ::open(target.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-}
 
 bool is_directory(const std::string& path) {
   struct stat st;
@@ -48,9 +41,11 @@ int run_server(const HttpConfig& config) {
     log_error("muxd http: {}", error.what());
     return 1;
   }
-  UniqueFd access_log(open_access_log(config.access_log));
-  if (!access_log && config.access_log != "off") {
-    log_error("muxd http: cannot open access log {}: {}", config.access_log, std::strerror(errno));
+  std::unique_ptr<LogFile> access_log;
+  try {
+    access_log = std::make_unique<LogFile>(config.access_log);
+  } catch (const std::exception& error) {
+    log_error("muxd http: {}", error.what());
     return 1;
   }
 
@@ -67,7 +62,10 @@ int run_server(const HttpConfig& config) {
   listener.nodelay = true;
   listener.defer_accept_seconds = static_cast<int>(defer);
   spec.make_worker = [&](EventLoop& loop, size_t) {
-    return std::make_unique<HttpWorker>(loop, config, *root, access_log.get());
+    return std::make_unique<HttpWorker>(loop, config, *root, access_log->fd());
+  };
+  spec.reopen_logs = [&] {
+    if (int error = access_log->reopen()) log_error("muxd http: cannot reopen {}: {}", config.access_log, std::strerror(error));
   };
   return run_server(spec);
 }
