@@ -21,6 +21,7 @@ using CommandRun = std::function<int()>;
 void register_http_command(CLI::App& app, CommandRun& run);   // src/http/command.cpp
 void register_ftp_commands(CLI::App& app, CommandRun& run);   // src/ftp/command.cpp
 void register_chat_commands(CLI::App& app, CommandRun& run);  // src/chat/command.cpp
+void register_echo_command(CLI::App& app, CommandRun& run);   // src/echo/command.cpp
 
 // Flag helpers every service shares (src/cli/flags.cpp).
 // A --listen value; on error prints "muxd SERVICE: --listen VALUE: why" and returns nullopt.

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   muxd::register_http_command(app, run);
   muxd::register_ftp_commands(app, run);
   muxd::register_chat_commands(app, run);
+  muxd::register_echo_command(app, run);
 
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 0;
