@@ -43,8 +43,12 @@
 //     tree changed in between, it cannot be outside the root; a swap between
 //     (a) and (c) ends as EXDEV, never as another file.
 //
-// Every failure in step 2 is EXDEV (bar running out of memory or descriptors):
-// a link leading out says nothing about whether its target exists.
+// A failure in step 2 is EXDEV (bar running out of memory or descriptors): a
+// link leading out says nothing about whether its target exists. One
+// exception, so that uploads and mkdir work in a directory behind an absolute
+// link: ENOENT when the parent directory resolves inside the root and the last
+// name is not there at all (not even as a dangling symlink). That check only
+// chooses the errno; it opens nothing for the caller.
 //
 // Limits, plainly:
 //  - Needs /proc mounted; without it absolute symlinks stay refused (EXDEV),
@@ -288,16 +292,24 @@ ConfinedRoot::ConfinedRoot(const std::string& dir, std::string_view what)
 int ConfinedRoot::open_confined(std::string_view path, int flags) const {
   RelativePath relative;
   if (int error = to_relative(path, &relative)) return fail(error);
-  int fd = open_beneath(root_.get(), relative.text, flags);
+  return open_relative(relative.text, flags, true);
+}
+
+int ConfinedRoot::open_relative(const char* relative, int flags, bool explain_missing) const {
+  int fd = open_beneath(root_.get(), relative, flags);
   if (fd >= 0 || errno != EXDEV) return fd;
-  return open_through_symlinks(relative.text, flags);
+  return open_through_symlinks(relative, flags, explain_missing);
 }
 
 // Step 2 (see the top of this file): only reached after the kernel said EXDEV.
-int ConfinedRoot::open_through_symlinks(const char* relative, int flags) const {
+int ConfinedRoot::open_through_symlinks(const char* relative, int flags, bool explain_missing) const {
   if (!clean_relative(relative)) return fail(EXDEV);
   UniqueFd reached(open_path_following(root_.get(), relative, flags));
-  if (!reached) return fail(refused(errno));
+  if (!reached) {
+    int error = errno;
+    if (error == ENOENT && explain_missing && missing_inside(relative)) return fail(ENOENT);
+    return fail(refused(error));
+  }
   std::optional<std::string> root_path = kernel_path(root_.get());
   std::optional<std::string> reached_path = kernel_path(reached.get());
   if (!root_path || !reached_path) return fail(EXDEV);
@@ -307,6 +319,19 @@ int ConfinedRoot::open_through_symlinks(const char* relative, int flags) const {
   if (!reopened) return -1;  // errno from openat2: EACCES, or EXDEV/ENOENT after a race
   if (!same_inode(reached.get(), reopened.get())) return fail(EXDEV);  // the tree changed meanwhile
   return reopened.release();
+}
+
+// Whether `relative` names nothing at all in a directory inside the root: its
+// parent resolves inside (one level only, without this explanation again, so
+// it cannot recurse) and holds no entry of that name, not even a symlink.
+bool ConfinedRoot::missing_inside(std::string_view relative) const {
+  size_t slash = relative.rfind('/');
+  std::string parent = slash == std::string_view::npos ? "." : std::string(relative.substr(0, slash));
+  std::string name(relative.substr(slash == std::string_view::npos ? 0 : slash + 1));
+  if (name.empty()) return false;
+  UniqueFd dir(open_relative(parent.c_str(), O_PATH | O_DIRECTORY, false));
+  struct stat st;
+  return dir && ::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;
 }
 
 UniqueFd ConfinedRoot::open(std::string_view path, int flags, int* error) const {

@@ -139,7 +139,9 @@ class ConfinedRoot {
  private:
   // A descriptor for `path` (step 1, then step 2 on EXDEV), or -1 with errno.
   int open_confined(std::string_view path, int flags) const;
-  int open_through_symlinks(const char* relative, int flags) const;
+  int open_relative(const char* relative, int flags, bool explain_missing) const;
+  int open_through_symlinks(const char* relative, int flags, bool explain_missing) const;
+  bool missing_inside(std::string_view relative) const;
   // Opens the parent directory of `path` (O_PATH) and gives the last name.
   UniqueFd open_parent(std::string_view path, std::string* name, int* error) const;
 

@@ -163,6 +163,16 @@ TEST_F(ConfinedRootTest, AbsoluteSymlinksLeadingOutAreRefused) {
   EXPECT_EQ(open_error("/abs_dangling"), EXDEV);  // step 2 cannot prove it stays inside
 }
 
+// A new name in a directory behind an absolute link is ENOENT (uploads and
+// mkdir need that); a missing name outside stays EXDEV.
+TEST_F(ConfinedRootTest, MissingNamesBehindAbsoluteLinks) {
+  EXPECT_EQ(stat_error("/abs_dir_in/missing"), ENOENT);
+  EXPECT_EQ(open_error("/abs_dir_in/missing"), ENOENT);
+  EXPECT_EQ(stat_error("/abs_dir_out/missing"), EXDEV);
+  EXPECT_EQ(stat_error("/abs_dir_in/missing/deeper"), EXDEV);  // one level only
+  EXPECT_EQ(stat_error("/abs_dir_in/b.txt/x"), EXDEV);
+}
+
 TEST_F(ConfinedRootTest, DotDotEscapesAreRefused) {
   EXPECT_EQ(open_error("/../outside.txt"), EXDEV);
   EXPECT_EQ(open_error("/sub/../../outside.txt"), EXDEV);
