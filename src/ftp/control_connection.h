@@ -2,7 +2,9 @@
 // ControlConnection: the IO driver of one FTP client. It frames the control
 // stream into lines for its Session, sends the Session's replies and carries
 // out its actions: passive listeners, data transfers, closing.
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include "core/tcp_connection.h"
 #include "core/timer_queue.h"
@@ -18,6 +20,10 @@ class FtpWorker;
 
 // Reply bytes a client may leave unread before its commands stop being read.
 inline constexpr uint64_t kMaxUnsentReplies = 64 * 1024;
+
+// How long a complete upload waits for its client's control connection to
+// end (a killed client) before it is committed: see transfer_done.
+inline constexpr std::chrono::milliseconds kUploadGrace{50};
 
 class ControlConnection : public StreamHandler {
  public:
@@ -38,6 +44,10 @@ class ControlConnection : public StreamHandler {
   void open_passive();
   void start_transfer(StartTransfer& start);
   void transfer_done(TransferResult result, int error);
+  void hold_upload();
+  void release_upload();
+  void cancel_grace();
+  void shut_down();
   void drop_transfer();
   void drop_passive();
   void on_idle();
@@ -52,6 +62,10 @@ class ControlConnection : public StreamHandler {
   std::unique_ptr<DataTransfer> transfer_;
   std::string line_;
   bool reading_paused_ = false;  // replies piled up unread: see on_data
+  // A complete whole-file upload waits for the control connection's verdict
+  // (its end, a QUIT, or the grace timer): see transfer_done.
+  bool held_upload_ = false;
+  std::optional<EventLoop::TimerId> grace_timer_;
   bool pumping_ = false;  // pump() is re-entered when a transfer ends inside an action
   bool pump_again_ = false;
 };

@@ -37,6 +37,11 @@ class DataTransfer : public StreamHandler {
   void abort();  // closes the data connection; `done` is not called
 
   uint64_t bytes() const;
+  // A whole-file upload, renamed into place if it completes.
+  bool renames_at_end() const {
+    const auto* file = std::get_if<ReceiveFile>(&payload_);
+    return file && file->renamed_at_end;
+  }
 
   void on_data(TcpConnection& connection, Buffer& input) override;
   void on_drained(TcpConnection& connection) override;

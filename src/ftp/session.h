@@ -51,6 +51,11 @@ struct SendFile {
 };
 struct ReceiveFile {
   int fd = -1;  // borrowed: the session owns the file until the transfer ends
+  // A whole-file upload: a temporary file, renamed into place only if the
+  // transfer completes (so the driver makes sure it did: see
+  // ControlConnection::transfer_done). False for APPE and resumed uploads,
+  // which write the file in place.
+  bool renamed_at_end = false;
 };
 struct SendListing {
   std::unique_ptr<ListingStream> listing;
@@ -96,6 +101,8 @@ class Session {
   bool transfer_active() const { return transfer_.has_value(); }
   bool closing() const { return closing_; }
   bool logged_in() const { return login_ == Login::done; }
+  // QUIT came during the transfer: the session ends when the transfer does.
+  bool quit_requested() const { return quit_after_transfer_; }
 
  private:
   enum class Login { need_user, need_password, done };
@@ -178,7 +185,7 @@ class Session {
   void cmd_nlst(const std::string& argument);
   void cmd_mlsd(const std::string& argument);
   void store(const std::string& argument, bool append);
-  std::optional<Upload> open_upload(const std::string& path, bool append, uint64_t offset);
+  std::optional<Upload> open_upload(const std::string& path, bool append, uint64_t offset, bool* in_place);
   bool upload_allowed(int stat_error, const struct stat& st, bool append, uint64_t offset);
   void send_listing(const std::string& argument, ListingFormat format);
   bool ready_for_transfer();

@@ -77,21 +77,23 @@ void Session::store(const std::string& argument, bool append) {
   if (!ready_for_transfer()) return;
   auto path = resolve(argument);
   if (!path) return;
-  auto upload = open_upload(*path, append, offset);
+  bool in_place = false;
+  auto upload = open_upload(*path, append, offset, &in_place);
   if (!upload) return;
   int fd = upload->fd();
-  begin_transfer(append ? "APPE" : "STOR", "Ok to send data.", ReceiveFile{fd}, std::move(upload));
+  begin_transfer(append ? "APPE" : "STOR", "Ok to send data.", ReceiveFile{fd, !in_place}, std::move(upload));
 }
 
 // A new file, or a whole-file replacement, is written to a temporary file
 // and renamed into place at the end; an append or a resumed upload (REST)
 // writes the existing file in place.
-std::optional<Upload> Session::open_upload(const std::string& path, bool append, uint64_t offset) {
+std::optional<Upload> Session::open_upload(const std::string& path, bool append, uint64_t offset,
+                                           bool* in_place) {
   struct stat st;
   int error = root_.stat(path, &st);
   if (!upload_allowed(error, st, append, offset)) return std::nullopt;
-  bool in_place = error == 0 && (append || offset > 0);
-  Upload upload = in_place ? root_.open_in_place(path, append, offset, &error)
+  *in_place = error == 0 && (append || offset > 0);
+  Upload upload = *in_place ? root_.open_in_place(path, append, offset, &error)
                            : root_.create_upload(path, may(Write::overwrite), &error);
   if (upload.valid()) return upload;
   if (error == EINVAL) reply(554, "Restart offset is beyond the end of the file.");

@@ -346,6 +346,41 @@ TEST_F(SessionTest, QuitDuringATransferWaitsForIt) {
   EXPECT_TRUE(holds<CloseControl>(actions()));
 }
 
+TEST_F(SessionTest, QuitDuringAnUploadCommitsItAfterTheEnd) {
+  login_alice();
+  passive();
+  code("STOR quitter");
+  int fd = std::get<ReceiveFile>(started().payload).fd;
+  ASSERT_EQ(::write(fd, "all", 3), 3);
+  EXPECT_FALSE(session().quit_requested());
+  EXPECT_EQ(send("QUIT"), "");
+  EXPECT_TRUE(session().quit_requested());  // the driver commits a held upload on this
+  EXPECT_EQ(finish(), "226 Transfer complete.\r\n221 Goodbye.\r\n");
+  EXPECT_EQ(tree_.read("quitter"), "all");
+}
+
+// Only a whole-file upload goes through a temporary file that the driver may
+// still discard at the end (a killed client); appends and resumes write in place.
+TEST_F(SessionTest, UploadsSayWhetherTheyAreRenamedAtTheEnd) {
+  login_alice();
+  auto renamed = [&](const std::string& line) {
+    passive();
+    EXPECT_EQ(code(line), 150) << line;
+    auto start = started();
+    auto& file = std::get<ReceiveFile>(start.payload);
+    EXPECT_EQ(::write(file.fd, "data", 4), 4);
+    bool result = file.renamed_at_end;
+    finish();
+    return result;
+  };
+  EXPECT_TRUE(renamed("STOR brand-new"));
+  EXPECT_TRUE(renamed("STOR file.txt"));  // overwrite
+  EXPECT_FALSE(renamed("APPE file.txt"));
+  code("REST 2");
+  EXPECT_FALSE(renamed("STOR file.txt"));
+  EXPECT_TRUE(renamed("APPE not-there-yet"));  // APPE of a new file creates it whole
+}
+
 TEST_F(SessionTest, TransferFailures) {
   login_anonymous();
   struct Case {
