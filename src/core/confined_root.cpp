@@ -101,9 +101,11 @@ bool clean_relative(std::string_view relative) {
 }
 
 // Step 2a: symlinks followed wherever they lead, magic links refused, O_PATH.
+// The caller's other flags (O_DIRECTORY, O_WRONLY...) wait for the reopen in
+// step 2c, so a wrong type inside the root still gets its own errno (ENOTDIR).
 int open_path_following(int dir_fd, const char* relative, int flags) {
   open_how how{};
-  how.flags = static_cast<uint64_t>(O_PATH | O_CLOEXEC | (flags & (O_DIRECTORY | O_NOFOLLOW)));
+  how.flags = static_cast<uint64_t>(O_PATH | O_CLOEXEC | (flags & O_NOFOLLOW));
   how.resolve = RESOLVE_NO_MAGICLINKS;
   for (int attempt = 0; attempt < 4; ++attempt) {
     long fd = ::syscall(SYS_openat2, dir_fd, relative, &how, sizeof how);

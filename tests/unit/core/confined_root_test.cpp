@@ -386,6 +386,8 @@ TEST_F(ConfinedRootTest, ReadsADirectoryReachedThroughAnAbsoluteLink) {
   EXPECT_EQ(error, EXDEV);
   EXPECT_FALSE(root().read_directory("/a.txt", &error).valid());
   EXPECT_EQ(error, ENOTDIR);
+  EXPECT_FALSE(root().read_directory("/abs_in", &error).valid());  // a file, behind an absolute link
+  EXPECT_EQ(error, ENOTDIR);
 }
 
 }  // namespace
