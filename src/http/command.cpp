@@ -21,6 +21,7 @@ struct HttpFlags {
   double header_timeout = 10, idle_timeout = 60, write_timeout = 60, shutdown_timeout = 30;
   uint64_t max_body_bytes = 1 << 20;
   size_t max_connections = 0;
+  std::string dotfiles = "deny";
 };
 
 int run_http(const HttpFlags& flags) {
@@ -41,6 +42,7 @@ int run_http(const HttpFlags& flags) {
   config.shutdown_timeout = seconds_flag(flags.shutdown_timeout);
   config.limits.max_body_bytes = flags.max_body_bytes;
   config.max_connections = flags.max_connections;
+  config.allow_dotfiles = flags.dotfiles == "allow";
   return http::run_server(config);
 }
 
@@ -71,6 +73,9 @@ void register_http_command(CLI::App& app, CommandRun& run) {
   http->add_option("--max-connections", flags->max_connections,
                    "Connections per worker; more are closed at once (0: no limit)")
       ->capture_default_str();
+  http->add_option("--dotfiles", flags->dotfiles,
+                   "Names starting with '.' (/.env, /.git/): deny (404, the default) or allow; /.well-known/ is always served")
+      ->capture_default_str()->check(CLI::IsMember({"deny", "allow"}));
   http->callback([flags, &run] { run = [flags] { return run_http(*flags); }; });
 }
 

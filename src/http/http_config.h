@@ -20,6 +20,7 @@ struct HttpConfig {
   std::chrono::milliseconds shutdown_timeout{30'000};
   ParserLimits limits;
   size_t max_connections = 0;  // per worker, 0: only the descriptor limit
+  bool allow_dotfiles = false;  // --dotfiles allow
 };
 
 }  // namespace muxd::http

@@ -16,7 +16,7 @@ bool expects_continue(const Request& request) {
 
 SessionShared::SessionShared(const HttpConfig& config_in, const DocumentRoot& root, int access_log_fd,
                              SteadyClock clock_in)
-    : config(config_in), site(root), access_log(access_log_fd), clock(std::move(clock_in)) {
+    : config(config_in), site(root, {}, {.allow_dotfiles = config_in.allow_dotfiles}), access_log(access_log_fd), clock(std::move(clock_in)) {
   refresh_clock();
 }
 
@@ -103,7 +103,7 @@ size_t Session::consume_body(std::string_view data, OutputQueue& out) {
 }
 
 void Session::answer(const Request& request, OutputQueue& out) {
-  bool keep_alive = request.keep_alive && !shared_.stopping && !peer_closed_;
+  bool keep_alive = request.keep_alive && !shared_.stopping && !stopping_ && !peer_closed_;
   ResponseSummary summary = shared_.site.respond(request, keep_alive, out);
   if (!keep_alive) close_after_output_ = true;
   restart_timeout_ = true;
@@ -155,6 +155,7 @@ void Session::on_timeout(OutputQueue& out) {
 // Graceful stop: an idle connection closes now; one with a response in
 // flight or a body arriving finishes that exchange without keep-alive.
 void Session::on_stop(OutputQueue& out) {
+  stopping_ = true;
   if (out.empty() && !in_body_) {
     close_now_ = true;
   } else if (!in_body_) {

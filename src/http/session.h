@@ -83,6 +83,7 @@ class Session final : public StreamSession {
   bool partial_ = false;            // the driver holds part of a request
   bool close_after_output_ = false;
   bool close_now_ = false;
+  bool stopping_ = false;  // on_stop: the exchange in flight is the last
   bool peer_closed_ = false;
   bool peer_may_send_ = false;  // close lingering even with nothing buffered
   bool restart_timeout_ = false;  // a request was answered: the next timeout starts afresh

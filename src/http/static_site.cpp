@@ -47,7 +47,8 @@ std::string_view reason_phrase(int status) {
   }
 }
 
-StaticSite::StaticSite(const DocumentRoot& root, FileCache::Limits cache_limits) : cache_(root, cache_limits) {
+StaticSite::StaticSite(const DocumentRoot& root, FileCache::Limits cache_limits, SiteOptions options)
+    : cache_(root, cache_limits), options_(options) {
   clean_path_.reserve(256);
 }
 
@@ -89,6 +90,9 @@ ResponseSummary StaticSite::respond_error(int status, OutputQueue& out) {
 
 ResponseSummary StaticSite::serve_path(const Reply& reply, const Request& request) {
   if (!clean_target_path(request.path, clean_path_)) return not_found(reply, request);
+  // Hidden, as nginx configs usually do (`location ~ /\. { deny all; }`),
+  // but as not found rather than forbidden: no hint that /.env exists.
+  if (!options_.allow_dotfiles && is_hidden_path(clean_path_)) return not_found(reply, request);
   bool wants_directory = clean_path_.back() == '/';
   if (wants_directory) clean_path_ += "index.html";
   FileLookup found = cache_.open(clean_path_, steady_now_);

@@ -19,9 +19,13 @@ struct ResponseSummary {
   uint64_t body_bytes;  // what the access log reports
 };
 
+struct SiteOptions {
+  bool allow_dotfiles = false;  // --dotfiles allow: serve names starting with '.'
+};
+
 class StaticSite {
  public:
-  StaticSite(const DocumentRoot& root, FileCache::Limits cache_limits = {});
+  explicit StaticSite(const DocumentRoot& root, FileCache::Limits cache_limits = {}, SiteOptions options = {});
 
   // `keep_alive` is the connection's decision (request wish, server state).
   ResponseSummary respond(const Request& request, bool keep_alive, OutputQueue& out);
@@ -48,6 +52,7 @@ class StaticSite {
   void finish_head(const Reply& reply, HeaderWriter& head);
 
   FileCache cache_;
+  SiteOptions options_;
   DateCache dates_;
   std::chrono::steady_clock::time_point steady_now_;
   std::string clean_path_;  // reused: no allocation per request

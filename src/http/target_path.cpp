@@ -71,4 +71,14 @@ std::optional<std::string> clean_target_path(std::string_view raw_path, size_t m
   return out;
 }
 
+bool is_hidden_path(std::string_view clean_path) {
+  constexpr std::string_view well_known = "/.well-known";
+  if (clean_path.starts_with(well_known) &&
+      (clean_path.size() == well_known.size() || clean_path[well_known.size()] == '/'))
+    clean_path.remove_prefix(well_known.size());
+  for (size_t slash = clean_path.find('/'); slash != std::string_view::npos; slash = clean_path.find('/', slash + 1))
+    if (slash + 1 < clean_path.size() && clean_path[slash + 1] == '.') return true;
+  return false;
+}
+
 }  // namespace muxd::http

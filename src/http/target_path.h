@@ -25,4 +25,9 @@ std::optional<std::string> clean_target_path(std::string_view raw_path,
 bool clean_target_path(std::string_view raw_path, std::string& out,
                        size_t max_len = kMaxTargetPathLength);
 
+// Dotfiles: true when a segment of the clean path starts with '.' (".env",
+// "/.git/config", "/a/.htpasswd"), except under "/.well-known/" (RFC 8615:
+// the one dot-name the web defines for servers to publish).
+bool is_hidden_path(std::string_view clean_path);
+
 }  // namespace muxd::http

@@ -945,14 +945,9 @@ TEST_F(SessionTest, StopDuringABodyFinishesThatExchangeWithConnectionClose) {
   EXPECT_EQ(c->last().close, Close::after_output);
 }
 
-// BUG (session.cpp, Session::on_stop): its comment says a connection with "a
-// body arriving finishes that exchange without keep-alive", but on_stop sets
-// nothing when in_body_ is true; keep-alive is turned off only through
-// SessionShared::stopping. A driver that calls on_stop() alone (as
-// SessionHost::stop does; only HttpWorker::drain also sets shared.stopping)
-// gets the answer with keep-alive and a connection that stays open, so a
-// graceful stop waits for the idle timeout.
-TEST_F(SessionTest, DISABLED_StopAloneEndsKeepAliveForABodyInFlight) {
+// on_stop() alone (a driver that does not set SessionShared::stopping) ends
+// keep-alive for a body in flight: the answer says Connection: close.
+TEST_F(SessionTest, StopAloneEndsKeepAliveForABodyInFlight) {
   auto c = client();
   c->exchange("POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
   c->stop();  // shared().stopping left false

@@ -112,3 +112,33 @@ TEST(TargetPath, BufferVariantReusesOutput) {
 
 }  // namespace
 }  // namespace muxd::http
+
+namespace muxd::http {
+namespace {
+
+TEST(HiddenPath, NamesStartingWithADotAtAnyDepthAreHidden) {
+  EXPECT_TRUE(is_hidden_path("/.env"));
+  EXPECT_TRUE(is_hidden_path("/.git/config"));
+  EXPECT_TRUE(is_hidden_path("/a/b/.htpasswd"));
+  EXPECT_TRUE(is_hidden_path("/a/.hidden/"));
+  EXPECT_TRUE(is_hidden_path("/..."));
+}
+
+TEST(HiddenPath, OrdinaryNamesAndWellKnownAreNot) {
+  EXPECT_FALSE(is_hidden_path("/"));
+  EXPECT_FALSE(is_hidden_path("/index.html"));
+  EXPECT_FALSE(is_hidden_path("/a.b/c.d"));
+  EXPECT_FALSE(is_hidden_path("/a/b./c"));
+  EXPECT_FALSE(is_hidden_path("/.well-known/acme-challenge/token"));
+  EXPECT_FALSE(is_hidden_path("/.well-known/"));
+  EXPECT_FALSE(is_hidden_path("/.well-known"));
+}
+
+TEST(HiddenPath, WellKnownDoesNotCoverItsLookalikesOrHiddenNamesInside) {
+  EXPECT_TRUE(is_hidden_path("/.well-known-not/x"));
+  EXPECT_TRUE(is_hidden_path("/.well-known/.secret"));
+  EXPECT_TRUE(is_hidden_path("/a/.well-known/x"));
+}
+
+}  // namespace
+}  // namespace muxd::http
