@@ -2,7 +2,7 @@
 import os
 import unittest
 
-from harness import wait_until
+from harness import skip_under_sanitizers, wait_until
 
 from httpkit import (ConnectionClosed, RawConnection, SiteRoot, exchange, responses_until_close, start_http,
                      wait_until)
@@ -160,6 +160,7 @@ def rss_kib(pid):
     return 0
 
 
+@skip_under_sanitizers("RSS budget; shadow memory and redzones dwarf it")
 class PartialHeadMemoryTest(unittest.TestCase):
     """Many clients each holding half a request head cost memory in proportion
     to what they sent, not a read buffer each."""
