@@ -38,16 +38,16 @@ void register_server(CLI::App& app, CommandRun& run) {
   chat->add_option("--max-members", flags->limits.max_members, "Most members at once; LOGIN beyond gets FAIL")
       ->capture_default_str()->check(CLI::Range(1, 1'000'000));
   chat->add_option("--rate", flags->limits.messages_per_second, "Messages per second a member may send (flood control)")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(positive_check());
   chat->add_option("--burst", flags->limits.message_burst, "Messages a member may send at once before --rate applies")
       ->capture_default_str()->check(CLI::Range(1.0, 1e6));
   chat->add_option("--login-rate", flags->limits.logins_per_second, "LOGINs per second from non-members, all together")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(positive_check());
   chat->add_option("--login-burst", flags->limits.login_burst, "LOGINs accepted at once before --login-rate applies")
       ->capture_default_str()->check(CLI::Range(1.0, 1e6));
   chat->add_option("--keepalive-timeout", flags->keepalive_timeout,
                    "Seconds of silence after which a member that sends PINGs is dropped")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(seconds_check());
   chat->callback([flags, &run] { run = [flags] { return run_chat(*flags); }; });
 }
 
@@ -77,7 +77,7 @@ void register_client(CLI::App& app, CommandRun& run) {
   client->add_option("server", flags->server, "The room: HOST[:PORT] (port 8888 by default)")->required();
   client->add_option("--name", flags->name, "Name to enter with (asked for when absent or refused)");
   client->add_option("--keepalive", flags->keepalive, "Seconds between keep-alive PINGs")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(seconds_check());
   client->callback([flags, &run] { run = [flags] { return run_chat_client(*flags); }; });
 }
 

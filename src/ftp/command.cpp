@@ -71,7 +71,7 @@ int run_ftp(const FtpFlags& flags) {
 void register_server(CLI::App& app, CommandRun& run) {
   auto flags = std::make_shared<FtpFlags>();
   CLI::App* ftp = app.add_subcommand("ftp", "FTP file server (RFC 959, 2389, 2428, 3659)");
-  ftp->add_option("--root", flags->root, "Directory to serve")->capture_default_str()->check(CLI::ExistingDirectory);
+  ftp->add_option("--root", flags->root, "Directory to serve")->capture_default_str()->check(directory_check());
   ftp->add_option("--listen", flags->listen, "Address to listen on: HOST:PORT or [V6]:PORT, port 0 picks one")
       ->capture_default_str();
   ftp->add_option("--pasv-ports", flags->passive_ports, "Ports for passive data connections, LO-HI (default: any)");
@@ -86,10 +86,10 @@ void register_server(CLI::App& app, CommandRun& run) {
   ftp->add_option("--workers", flags->workers, "Worker threads, one epoll loop each (default: online CPUs)")
       ->check(CLI::Range(1, 256));
   ftp->add_option("--idle-timeout", flags->idle_timeout, "Seconds a client may stay silent between commands")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(seconds_check());
   ftp->add_option("--data-timeout", flags->data_timeout,
                   "Seconds a data connection may take to open, or go without moving a byte")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(seconds_check());
   ftp->callback([flags, &run] { run = [flags] { return run_ftp(*flags); }; });
 }
 

@@ -52,7 +52,7 @@ void register_http_command(CLI::App& app, CommandRun& run) {
   auto flags = std::make_shared<HttpFlags>();
   CLI::App* http = app.add_subcommand("http", "Static web server (HTTP/1.1): GET, HEAD, ranges, 304s, keep-alive");
   http->add_option("--root", flags->root, "Directory to serve (default: the bundled site)")
-      ->check(CLI::ExistingDirectory);
+      ->check(directory_check());
   http->add_option("--listen", flags->listen, "Address to listen on: HOST:PORT or [V6]:PORT, port 0 picks one")
       ->capture_default_str();
   http->add_option("--workers", flags->workers, "Worker threads, one epoll loop each (default: online CPUs)")
@@ -60,14 +60,14 @@ void register_http_command(CLI::App& app, CommandRun& run) {
   http->add_option("--access-log", flags->access_log, "Access log (Combined Log Format): FILE, - for stdout, off")
       ->capture_default_str();
   http->add_option("--header-timeout", flags->header_timeout, "Seconds a request's head and body may take to arrive")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(seconds_check());
   http->add_option("--idle-timeout", flags->idle_timeout, "Seconds a keep-alive connection may wait idle")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(seconds_check());
   http->add_option("--write-timeout", flags->write_timeout, "Seconds a response may go without write progress")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(seconds_check());
   http->add_option("--shutdown-timeout", flags->shutdown_timeout,
                    "Seconds to let responses in flight finish after SIGINT/SIGTERM")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(seconds_check(0));
   http->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body accepted (413 above)")
       ->capture_default_str();
   http->add_option("--max-connections", flags->max_connections,

@@ -64,6 +64,13 @@ int run_server(const HttpConfig& config) {
   spec.make_worker = [&](EventLoop& loop, size_t) {
     return std::make_unique<HttpWorker>(loop, config, *root, access_log->fd());
   };
+  spec.on_ready = [&](const std::vector<SocketAddress>& bound) {
+    std::string root_path = std::filesystem::absolute(config.root).lexically_normal().string();
+    if (root_path.size() > 1 && root_path.back() == '/') root_path.pop_back();
+    bool every_interface = bound.front().ip_string() == "0.0.0.0" || bound.front().ip_string() == "::";
+    log_info("muxd http: serving {} at http://{}/{}", root_path, bound.front().to_string(),
+             every_interface ? " (every interface)" : "");
+  };
   spec.reopen_logs = [&] {
     if (int error = access_log->reopen()) log_error("muxd http: cannot reopen {}: {}", config.access_log, std::strerror(error));
   };
