@@ -21,7 +21,7 @@ struct EchoFlags {
 int run_echo(const EchoFlags& flags) {
   echo::EchoConfig config;
   auto listen = parse_listen_flag("echo", flags.listen);
-  if (!listen) return 2;
+  if (!listen) return kExitUsage;
   config.listen = *listen;
   config.workers = flags.workers;
   config.max_connections = flags.max_connections;
@@ -48,12 +48,12 @@ void register_echo_command(CLI::App& app, CommandRun& run) {
                    "Longest message, newline included; a longer one closes the connection")
       ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1} << 30));
   echo->add_option("--pause", flags->pause, "Seconds of silence that end a message sent without a newline")
-      ->capture_default_str()->check(CLI::Range(0.001, 3600.0));
+      ->capture_default_str()->check(seconds_check());
   echo->add_option("--idle-timeout", flags->idle_timeout, "Seconds a connection may move no byte either way")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(seconds_check());
   echo->add_option("--shutdown-timeout", flags->shutdown_timeout,
                    "Seconds to let replies in flight go out after SIGINT/SIGTERM")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(seconds_check(0));
   echo->callback([flags, &run] { run = [flags] { return run_echo(*flags); }; });
 }
 

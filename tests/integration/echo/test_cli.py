@@ -49,10 +49,11 @@ class BadOptionsTest(unittest.TestCase):
                 self.assert_refused("--listen", value, mention=value, status=2)
 
     def test_bad_numbers(self):
-        for flag, value in (("--pause", "0"), ("--pause", "-1"), ("--idle-timeout", "0"),
+        for flag, value in (("--pause", "0"), ("--pause", "-1"), ("--pause", "nan"), ("--idle-timeout", "0"),
+                            ("--idle-timeout", "1e300"), ("--shutdown-timeout", "-1"),
                             ("--max-message-bytes", "0"), ("--workers", "0"), ("--max-connections", "x")):
             with self.subTest(flag=flag, value=value):
-                self.assert_refused(flag, value, mention=flag)
+                self.assert_refused(flag, value, mention=flag, status=2)
 
     def test_an_address_in_use(self):
         with socket.socket() as holder:
