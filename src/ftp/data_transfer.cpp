@@ -69,6 +69,7 @@ void DataTransfer::connect_to(const SocketAddress& target) {
 
 void DataTransfer::attach(UniqueFd fd) {
   if (finished_) return;
+  if (!fd) return finish(TransferResult::connect_failed);  // the listener gave up (out of descriptors)
   connection_ = std::make_unique<TcpConnection>(loop_, std::move(fd), this);
   connection_->start();
   if (auto* file = std::get_if<SendFile>(&payload_)) {
