@@ -16,7 +16,7 @@ import sys
 import unittest
 
 from ftp_helpers import ALICE, FtpRoot, command, md5, raw_login, read_reply, start_ftp
-from harness import wait_until
+from harness import ServerTestCase, wait_until
 
 # argv: host port user password target variant
 CLIENT = r"""
@@ -68,14 +68,12 @@ sys.stdin.read()  # until killed
 """
 
 
-class KilledUploadTest(unittest.TestCase):
+class KilledUploadTest(ServerTestCase):
     ROUNDS = 20
 
     def setUp(self):
-        self.root = FtpRoot()
-        self.addCleanup(self.root.cleanup)
-        self.server = start_ftp(self.root)
-        self.addCleanup(self.server.stop)
+        self.root = self.use_resource(FtpRoot())
+        self.server = self.start_server(start_ftp, self.root)
 
     def kill_mid_upload(self, target, variant):
         child = subprocess.Popen(

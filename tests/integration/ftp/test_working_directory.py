@@ -5,19 +5,15 @@ import os
 import unittest
 
 from ftp_helpers import ALICE, FtpRoot, command, raw_login, retr_bytes, session, start_ftp
+from harness import ServerTestCase
 
 
-class WorkingDirectoryTest(unittest.TestCase):
+class WorkingDirectoryTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = FtpRoot()
+        cls.root = cls.class_resource(FtpRoot())
         os.makedirs(cls.root.path("docs/deep/er"))
-        cls.server = start_ftp(cls.root)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
+        cls.server = cls.start_class_server(start_ftp, cls.root)
 
     def test_cdup_and_cwd_dotdot_at_the_root_stay_there(self):
         with session(self.server) as ftp:
