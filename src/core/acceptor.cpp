@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 #include "core/log.h"
 
@@ -17,12 +19,26 @@ constexpr int kMaxBatch = 64;
 constexpr auto kStarvedPause = std::chrono::milliseconds(100);
 constexpr auto kLogInterval = std::chrono::seconds(1);
 
-int open_spare() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
+// The process's spare descriptor, and the turns acceptors take while
+// descriptors are short (see acceptor.h).
+std::mutex g_starving_mutex;
+UniqueFd g_spare;  // guarded by g_starving_mutex
+std::atomic<bool> g_starving{false};
+
+bool out_of_descriptors(int error) { return error == EMFILE || error == ENFILE; }
+
+// Under g_starving_mutex.
+void take_spare() {
+  if (!g_spare) g_spare.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+}
 
 }  // namespace
 
 Acceptor::Acceptor(EventLoop& loop, UniqueFd listen_fd, OnAccept on_accept)
-    : loop_(loop), listen_fd_(std::move(listen_fd)), on_accept_(std::move(on_accept)), spare_fd_(open_spare()) {}
+    : loop_(loop), listen_fd_(std::move(listen_fd)), on_accept_(std::move(on_accept)) {
+  std::lock_guard lock(g_starving_mutex);
+  take_spare();
+}
 
 Acceptor::~Acceptor() { stop(); }
 
@@ -47,43 +63,61 @@ void Acceptor::stop() {
 // queued for thousands of loop rounds (p99 latency 1.2x nginx's); the bound
 // keeps one wake-up from starving the connections already served.
 void Acceptor::handle_events(uint32_t) {
-  for (int accepted = 0; accepted < kMaxBatch && polling_;) {
+  for (int accepted = 0; accepted < kMaxBatch && polling_; ++accepted) {
+    if (g_starving.load(std::memory_order_relaxed)) {
+      if (!accept_while_starving()) return;
+      continue;
+    }
     SocketAddress peer;
     int fd = ::accept4(listen_fd_.get(), peer.get(), peer.length_ptr(), SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
-      on_accept_(UniqueFd(fd), peer);
-      ++accepted;
-      continue;
+      deliver(UniqueFd(fd), peer);
+    } else if (out_of_descriptors(errno)) {
+      g_starving.store(true, std::memory_order_relaxed);
+    } else if (errno != EINTR && errno != ECONNABORTED) {
+      if (errno != EAGAIN) log_error("accept: {}", std::strerror(errno));
+      return;
     }
-    if (errno == EINTR || errno == ECONNABORTED) continue;
-    if (errno == EMFILE || errno == ENFILE) {
-      shed_one_connection();
-      ++accepted;  // counts toward the batch: out of descriptors, never spin here
-      continue;
-    }
-    if (errno != EAGAIN) log_error("accept: {}", std::strerror(errno));
-    return;
   }
 }
 
-// Free the spare descriptor, accept and close one connection, take the spare
-// back: the peer sees a clean close instead of hanging in the backlog.
-void Acceptor::shed_one_connection() {
-  int error = errno;
-  spare_fd_.reset();
+// One accept (or one refusal) while descriptors are short, holding the turn.
+// Returns false when the wake-up is over: queue empty, or paused.
+bool Acceptor::accept_while_starving() {
+  std::unique_lock lock(g_starving_mutex);
+  SocketAddress peer;
+  UniqueFd fd(::accept4(listen_fd_.get(), peer.get(), peer.length_ptr(), SOCK_NONBLOCK | SOCK_CLOEXEC));
+  if (fd) {
+    g_starving.store(false, std::memory_order_relaxed);  // descriptors are back
+    lock.unlock();
+    deliver(std::move(fd), peer);
+    return true;
+  }
+  if (!out_of_descriptors(errno)) return errno == EINTR || errno == ECONNABORTED;  // EAGAIN: done
+  take_spare();
+  if (!g_spare) {
+    note(errno, "no spare descriptor, pausing for 100 ms");
+    pause_listening();
+    return false;
+  }
+  // Free the spare, accept and close one connection, take the spare back:
+  // the peer sees a clean close instead of hanging in the backlog.
+  g_spare.reset();
   UniqueFd refused(::accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-  refused.reset();
-  spare_fd_.reset(open_spare());
+  int error = errno;
+  bool was_pending = refused.valid();
+  refused.reset();  // first: the spare takes this very slot back
+  take_spare();
+  if (!was_pending) return error == EINTR || error == ECONNABORTED;  // EAGAIN: nothing was pending
   ++refused_;
-  if (!spare_fd_) pause_listening();
-  errno = error;
-  note_refused();
+  note(EMFILE, "refusing connections");
+  return true;
 }
 
-void Acceptor::note_refused() {
+void Acceptor::note(int error, const char* what) {
   auto now = loop_.now();
   if (now < next_log_) return;
-  log_warn("accept: {}; refusing connections ({} since the last report)", std::strerror(errno), refused_);
+  log_warn("accept: {}; {} ({} refused since the last report)", std::strerror(error), what, refused_);
   refused_ = 0;
   next_log_ = now + kLogInterval;
 }
@@ -96,7 +130,6 @@ void Acceptor::pause_listening() {
   polling_ = false;
   resume_timer_ = loop_.run_after(kStarvedPause, [this] {
     resume_timer_.reset();
-    if (!spare_fd_) spare_fd_.reset(open_spare());
     start();
   });
 }

@@ -9,11 +9,15 @@
 
 namespace muxd {
 
-// Out of descriptors (EMFILE/ENFILE) a level-triggered listener would spin:
-// the acceptor refuses one pending connection with a spare descriptor, and
-// when even the spare cannot be had back (another worker thread took the
-// slot) it stops polling for a short back-off and then listens again. It
-// never stops for good, and it logs one line per second at most.
+// Out of descriptors (EMFILE/ENFILE) a level-triggered listener would spin.
+// Instead every pending connection is refused cleanly: the process keeps one
+// spare descriptor, which an acceptor frees to accept and close a connection
+// and then takes back. While descriptors are short, all acceptors (one per
+// worker thread) take turns on a mutex, so no other acceptor's accept4 can
+// take the slot the spare leaves. When even the spare cannot be had back
+// (something else took the slot) the acceptor stops polling for a short
+// back-off and then listens again. It never stops for good, and it logs one
+// line a second at most, counting only connections really refused.
 class Acceptor : public Watcher {
  public:
   using OnAccept = std::function<void(UniqueFd fd, const SocketAddress& peer)>;
@@ -31,14 +35,14 @@ class Acceptor : public Watcher {
   void handle_events(uint32_t events) override;
 
  private:
-  void shed_one_connection();
-  void note_refused();
+  bool accept_while_starving();
+  void deliver(UniqueFd fd, const SocketAddress& peer) { on_accept_(std::move(fd), peer); }
+  void note(int error, const char* what);
   void pause_listening();
 
   EventLoop& loop_;
   UniqueFd listen_fd_;
   OnAccept on_accept_;
-  UniqueFd spare_fd_;  // given up when out of descriptors, to refuse one connection cleanly
   bool polling_ = false;
   std::optional<EventLoop::TimerId> resume_timer_;
   uint64_t refused_ = 0;  // connections refused since the last log line

@@ -16,6 +16,32 @@ namespace {
 constexpr size_t kReadChunk = 16 * 1024;
 // A lingering close reads at most this much before giving up on the peer.
 constexpr uint64_t kMaxLingerBytes = 1 << 20;
+// A kept tail in a buffer bigger than this (and four times its size) moves to
+// a buffer of its own size.
+constexpr size_t kMaxIdleTail = 4096;
+
+// The loop's scratch buffer for the length of one read, given back however
+// the read ends (a handler may throw).
+class ScratchLease {
+ public:
+  explicit ScratchLease(EventLoop& loop) : loop_(loop), buffer_(loop.borrow_scratch()) {}
+  ~ScratchLease() { give_back(); }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  explicit operator bool() const { return buffer_ != nullptr; }
+  Buffer* operator->() const { return buffer_; }
+  Buffer& operator*() const { return *buffer_; }
+  void give_back() {
+    if (!buffer_) return;
+    buffer_->clear();
+    buffer_ = nullptr;
+    loop_.return_scratch();
+  }
+
+ private:
+  EventLoop& loop_;
+  Buffer* buffer_;
+};
 
 }  // namespace
 
@@ -46,7 +72,13 @@ void TcpConnection::start(Start how) {
   loop_.assert_in_loop_thread();
   if (how == Start::read_first) {
     starting_ = true;
-    handle_events(EPOLLIN);
+    try {
+      handle_events(EPOLLIN);
+    } catch (const std::exception& error) {  // not under the loop's dispatch: contain it here
+      starting_ = false;
+      log_error("connection handler: {}; closing the connection", error.what());
+      return close(CloseReason::error);
+    }
     starting_ = false;
   }
   if (!closed()) update_interest();
@@ -72,7 +104,7 @@ void TcpConnection::close_after_drain(Linger linger) {
   if (closed() || lingering_) return;
   closing_ = true;
   linger_ = linger_ || linger == Linger::yes;
-  if (output_.empty()) handle_write();
+  handle_write();  // sends what was queued without a flush, or closes now
 }
 
 void TcpConnection::close(CloseReason reason) {
@@ -128,14 +160,12 @@ void TcpConnection::handle_events(uint32_t events) {
 // only for the bytes its handler left unused: a thousand slow clients hold a
 // thousand small tails, not a thousand read-sized buffers.
 void TcpConnection::handle_read() {
-  Buffer* scratch = loop_.borrow_scratch();
+  ScratchLease scratch(loop_);
   Buffer& in = scratch ? *scratch : input_;
   ssize_t n = in.read_from(fd_.get(), kReadChunk);
   if (n > 0 && scratch && !input_.empty()) {
-    input_.append(scratch->readable());  // after a kept tail
-    scratch->clear();
-    loop_.return_scratch();
-    scratch = nullptr;
+    input_.append(scratch->readable());  // after a kept tail: the handler needs them together
+    scratch.give_back();
   }
   if (n > 0) {
     deliver(scratch ? *scratch : input_);
@@ -147,15 +177,26 @@ void TcpConnection::handle_read() {
   } else if (errno != EAGAIN && errno != EINTR) {
     finish(CloseReason::error);
   }
-  if (scratch) loop_.return_scratch();
 }
 
 void TcpConnection::deliver(Buffer& in) {
+  delivering_ = &in;  // a close decided inside the handler must see what it left
   handler_->on_data(*this, in);
+  delivering_ = nullptr;
   if (&in != &input_) {
     if (!closed() && !in.empty()) input_.append(in.readable());
     in.clear();
+  } else if (!in.empty() && in.capacity() > kMaxIdleTail && in.size() * 4 < in.capacity()) {
+    Buffer tail;  // a small tail left in a big buffer: keep the tail, not the buffer
+    tail.append(in.readable());
+    input_ = std::move(tail);
+  } else {
+    input_.release_if_empty();
   }
+}
+
+bool TcpConnection::input_left() const {
+  return !input_.empty() || (delivering_ && !delivering_->empty());
 }
 
 void TcpConnection::handle_write() {
@@ -167,7 +208,7 @@ void TcpConnection::handle_write() {
   switch (result) {
     case OutputQueue::Flush::done:
       if (closing_) {
-        bool unread = !input_.empty() || linger_;
+        bool unread = input_left() || linger_;
         return unread && !peer_closed_ ? begin_linger() : finish(CloseReason::local);
       }
       update_interest();
@@ -198,11 +239,10 @@ void TcpConnection::begin_linger() {
 }
 
 void TcpConnection::linger_read() {
-  Buffer* scratch = loop_.borrow_scratch();
+  ScratchLease scratch(loop_);
   Buffer& in = scratch ? *scratch : input_;
   ssize_t n = in.read_from(fd_.get(), kReadChunk);
   in.clear();
-  if (scratch) loop_.return_scratch();
   if (n > 0) lingered_bytes_ += static_cast<uint64_t>(n);
   bool failed = n < 0 && errno != EAGAIN && errno != EINTR;
   if (n == 0 || failed || lingered_bytes_ > kMaxLingerBytes) finish(CloseReason::local);

@@ -40,7 +40,7 @@ enum class CloseReason {
   peer_closed,  // orderly EOF from the peer (after all its data was delivered)
   error,        // reset, write error, a file that shrank while being sent, a handler fault
   local,        // close() or close_after_drain() from our side
-  timed_out,    // the armed timeout expired while lingering
+  timed_out,    // the armed timeout expired (StreamHandler's default on_timeout)
 };
 
 class StreamHandler {
@@ -80,7 +80,8 @@ class TcpConnection : public Watcher {
   void flush();
 
   // Sends what is queued, then closes (on_closed: local). With Linger::yes,
-  // or when input is left unread, the close lingers (see above).
+  // or when input is left unread, the close lingers (see above), bounded by
+  // the timeout armed last; with no timeout ever armed it does not linger.
   void close_after_drain(Linger linger = Linger::no);
   void close(CloseReason reason = CloseReason::local);  // now; on_closed once
 
@@ -118,6 +119,7 @@ class TcpConnection : public Watcher {
   void handle_write();
   void linger_read();
   void deliver(Buffer& input);
+  bool input_left() const;
   void begin_linger();
   void update_interest();
   void finish(CloseReason reason);
@@ -131,6 +133,7 @@ class TcpConnection : public Watcher {
   mutable bool has_peer_ = false;
   mutable bool has_local_ = false;
   Buffer input_;  // only what the handler left unused
+  const Buffer* delivering_ = nullptr;  // the buffer the handler is reading now
   OutputQueue output_;
   Timer timer_;
   TimerQueue* timer_queue_ = nullptr;

@@ -121,14 +121,10 @@ class OutOfDescriptorsTest(unittest.TestCase):
         self.assertEqual(served, 40)
         self.assertLessEqual(len(accept_log_lines(self.server)), 10)
 
-    # BUG (reported; deterministic unit reproduction:
-    # AcceptorOutOfDescriptors.DISABLED_AnAcceptorThatLostItsSpareStillRefusesItsClients): with two
-    # workers, one worker's shed frees its spare descriptor, the other worker's accept4 takes the slot,
-    # and the first can never get its spare back while the process stays at its limit. From then on it
-    # refuses nobody: the clients SO_REUSEPORT sends to its listener hang in its backlog (1 run in ~8
-    # here, e.g. 35 clients queued on one listener for as long as the others were held), and its log line
-    # reports ~10 phantom refusals a second.
-    @unittest.skip("BUG: a worker that lost its spare descriptor leaves its clients hanging in the backlog")
+    # With two workers, one worker's spare descriptor could be taken by the other worker's accept4,
+    # leaving its clients hanging in its backlog (unit reproduction:
+    # AcceptorOutOfDescriptors.AnAcceptorThatLostItsSpareStillRefusesItsClients); now one spare is
+    # shared and acceptors take turns while descriptors are short.
     def test_every_client_is_held_or_refused_never_left_hanging(self):
         baseline = self.fill_up()
         room = DESCRIPTOR_LIMIT - baseline + 2  # connections the server can hold, with some slack

@@ -378,13 +378,13 @@ TEST(TcpConnectionScratch, AHandlerThatLeavesATailAfterABigReadKeepsOnlyTheTail)
   EXPECT_EQ(connection.buffered_input(), 0u);
 }
 
-// BUG (reported): once a tail is kept, the next read is appended whole to the
+// Regression test (the bug it found is fixed): once a tail is kept, the next read is appended whole to the
 // connection's own buffer (handle_read: `input_.append(scratch->readable())`),
 // so after one big read the connection keeps a read-sized buffer (~16 KiB,
 // doubled on growth) for a tail of a few bytes, for as long as it lives.
 // Expected: the tail stays in a small buffer, e.g. by moving the tail into the
 // scratch buffer before reading and copying back only the new tail.
-TEST(TcpConnectionScratch, DISABLED_ATailStaysSmallAcrossBigReads) {
+TEST(TcpConnectionScratch, ATailStaysSmallAcrossBigReads) {
   EventLoop loop;
   Pair pair = loopback_pair();
   LineHandler handler;
@@ -449,11 +449,11 @@ TEST(TcpConnectionClose, QueuedBytesFlushedAfterCloseAfterDrainArriveThenEof) {
   EXPECT_EQ(handler.closes, std::vector<CloseReason>{CloseReason::local});
 }
 
-// BUG (reported): close_after_drain() says "Sends what is queued, then
+// Regression test (the bug it found is fixed): close_after_drain() says "Sends what is queued, then
 // closes", but with bytes queued through output() and not yet flushed it only
 // sets a flag: nothing writes them and EPOLLOUT is not asked for, so the reply
 // and the close wait until the peer happens to send something (or forever).
-TEST(TcpConnectionClose, DISABLED_CloseAfterDrainSendsBytesQueuedWithoutFlush) {
+TEST(TcpConnectionClose, CloseAfterDrainSendsBytesQueuedWithoutFlush) {
   EventLoop loop;
   Pair pair = loopback_pair();
   Hooks handler;
@@ -595,12 +595,12 @@ TEST(TcpConnectionLinger, AKeptTailMakesAPlainCloseAfterDrainLinger) {
   EXPECT_EQ(got.end, ReadResult::eof);
 }
 
-// BUG (reported): the rule above depends on where the unread bytes are. On a
+// Regression test (the bug it found is fixed): the rule above depends on where the unread bytes are. On a
 // first read they sit in the loop's scratch buffer, which close_after_drain()
 // does not look at (it checks only the connection's own input_), so the same
 // handler closes at once without lingering, and a peer still sending gets RST.
 // Expected: unread input lingers whichever buffer holds it.
-TEST(TcpConnectionLinger, DISABLED_InputLeftUnreadOnAFirstReadMakesAPlainCloseAfterDrainLinger) {
+TEST(TcpConnectionLinger, InputLeftUnreadOnAFirstReadMakesAPlainCloseAfterDrainLinger) {
   EventLoop loop;
   TimerQueue linger_timeout(loop, 10s);
   Pair pair = loopback_pair();
@@ -893,14 +893,14 @@ TEST(TcpConnectionFault, TheLoopSurvivesAThrowInsideAReadFirstStart) {
   EXPECT_NE(log.find("handler fault for the test"), std::string::npos) << log;
 }
 
-// BUG (reported): an exception from on_data inside start(Start::read_first)
+// Regression test (the bug it found is fixed): an exception from on_data inside start(Start::read_first)
 // escapes start() (handle_events is called directly, not through the loop's
 // dispatch), so nothing closes the connection: it stays open and unregistered
 // (starting_ is left true, so update_interest() never registers it), the
 // handler never hears on_closed, and the client hangs until it gives up. The
 // loop's catch around the acceptor calls Acceptor::handle_failure(), which
 // does nothing. Expected: closed with CloseReason::error like any other fault.
-TEST(TcpConnectionFault, DISABLED_AThrowInsideAReadFirstStartClosesThatConnection) {
+TEST(TcpConnectionFault, AThrowInsideAReadFirstStartClosesThatConnection) {
   ReadFirstServer server;
   server.acceptor.start();
   SocketAddress address = local_address(server.acceptor.fd());
