@@ -6,7 +6,7 @@ import tempfile
 import unittest
 
 from ftp_helpers import ALICE, FtpRoot, Vsftpd, start_ftp
-from harness import MUXD_BIN
+from harness import MUXD_BIN, ServerTestCase
 
 
 class ClientBehaviour:
@@ -72,20 +72,15 @@ class ClientBehaviour:
         self.assertEqual(self.client("frobnicate").returncode, 2)
 
 
-class AgainstMuxdTest(ClientBehaviour, unittest.TestCase):
+class AgainstMuxdTest(ClientBehaviour, ServerTestCase):
     expected_hello = b"hello, world\n"
     upload_dir = ""
 
     @classmethod
     def setUpClass(cls):
-        cls.root = FtpRoot()
-        cls.server = start_ftp(cls.root)
+        cls.root = cls.class_resource(FtpRoot())
+        cls.server = cls.start_class_server(start_ftp, cls.root)
         cls.files = cls.root.root
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     def test_menu_uploads(self):
         result = self.client(stdin=b"3\nlocal.bin\n4\n")
@@ -116,21 +111,16 @@ class AgainstMuxdTest(ClientBehaviour, unittest.TestCase):
 
 
 @unittest.skipUnless(Vsftpd.available(), "vsftpd needs to be installed and run as root")
-class AgainstVsftpdTest(ClientBehaviour, unittest.TestCase):
+class AgainstVsftpdTest(ClientBehaviour, ServerTestCase):
     expected_hello = b"hello from vsftpd\n"
     upload_dir = "upload"
 
     @classmethod
     def setUpClass(cls):
-        cls.files = tempfile.mkdtemp(prefix="muxd-vsftpd-root-")
+        cls.files = cls.class_tempdir(prefix="muxd-vsftpd-root-")
         with open(os.path.join(cls.files, "hello.txt"), "wb") as f:
             f.write(cls.expected_hello)
-        cls.server = Vsftpd(cls.files)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        subprocess.run(["rm", "-rf", cls.files])
+        cls.server = cls.start_class_server(Vsftpd, cls.files)
 
 
 if __name__ == "__main__":

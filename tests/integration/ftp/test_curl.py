@@ -1,10 +1,10 @@
 """muxd ftp driven by curl: listing, downloads over EPSV and PASV, uploads."""
 import os
 import subprocess
-import tempfile
 import unittest
 
 from ftp_helpers import ALICE, FtpRoot, file_md5, md5, start_ftp
+from harness import ServerTestCase
 
 
 def curl(*args):
@@ -12,19 +12,13 @@ def curl(*args):
                           capture_output=True, timeout=90)
 
 
-class CurlTest(unittest.TestCase):
+class CurlTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = FtpRoot()
-        cls.server = start_ftp(cls.root)
+        cls.root = cls.class_resource(FtpRoot())
+        cls.server = cls.start_class_server(start_ftp, cls.root)
         cls.url = f"ftp://{cls.server.host}:{cls.server.port}"
-        cls.scratch = tempfile.mkdtemp(prefix="muxd-ftp-curl-")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
-        subprocess.run(["rm", "-rf", cls.scratch])
+        cls.scratch = cls.class_tempdir(prefix="muxd-ftp-curl-")
 
     def test_list(self):
         result = curl(f"{self.url}/")

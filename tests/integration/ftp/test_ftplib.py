@@ -5,18 +5,14 @@ import os
 import unittest
 
 from ftp_helpers import ALICE, FtpRoot, login, md5, retr_bytes, session, start_ftp
+from harness import ServerTestCase
 
 
-class FtplibTest(unittest.TestCase):
+class FtplibTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = FtpRoot()
-        cls.server = start_ftp(cls.root)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
+        cls.root = cls.class_resource(FtpRoot())
+        cls.server = cls.start_class_server(start_ftp, cls.root)
 
     def test_greeting_and_anonymous_login(self):
         ftp = ftplib.FTP()

@@ -5,6 +5,7 @@ import subprocess
 import tempfile
 import unittest
 
+from harness import ServerTestCase
 from httpkit import SiteRoot, curl, get, start_http
 
 # host ident authuser [date] "request" status bytes "referer" "user-agent"
@@ -23,12 +24,12 @@ def parse(line):
             "status": int(status), "bytes": size, "referer": referer, "agent": agent}
 
 
-class AccessLogFileTest(unittest.TestCase):
+class AccessLogFileTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot({"a.txt": "hello", "404.html": "<title>nf</title>"})
+        cls.root = cls.class_resource(SiteRoot({"a.txt": "hello", "404.html": "<title>nf</title>"}))
         cls.log_path = os.path.join(cls.root.base, "access.log")
-        server = start_http(cls.root.path, access_log=cls.log_path)
+        server = cls.start_class_server(start_http, cls.root.path, access_log=cls.log_path)
         port = server.port
         cls.curl = curl(f"http://127.0.0.1:{port}/a.txt")
         get(port, "/a.txt?x=1", {"Referer": "http://example.test/from", "User-Agent": "agent/1.0 (test)"})
@@ -38,10 +39,6 @@ class AccessLogFileTest(unittest.TestCase):
         cls.status = server.stop(STOP_BOUND)
         with open(cls.log_path, encoding="utf-8", errors="replace") as f:
             cls.lines = f.read().splitlines()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.root.cleanup()
 
     def entry(self, request_line):
         """The parsed line of a request (workers log independently: lines may come in any order)."""

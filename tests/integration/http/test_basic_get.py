@@ -3,11 +3,11 @@ import email.utils
 import http.client
 import os
 import re
-import tempfile
 import time
 import unittest
 import urllib.parse
 
+from harness import ServerTestCase
 from httpkit import SOURCE_DIR, RawConnection, SiteRoot, exchange, get, start_http, wait_until
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -41,18 +41,13 @@ def normalise_media_type(value):
     return "; ".join(p for p in parts if p)
 
 
-class BasicGetTest(unittest.TestCase):
+class BasicGetTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot(FILES)
+        cls.root = cls.class_resource(SiteRoot(FILES))
         os.utime(cls.root.file("a.txt"), (FIXED_MTIME, FIXED_MTIME))
-        cls.server = start_http(cls.root.path)
+        cls.server = cls.start_class_server(start_http, cls.root.path)
         cls.port = cls.server.port
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     def fetch(self, path, method="GET", headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -218,19 +213,14 @@ class CustomNotFoundPageTest(unittest.TestCase):
                     self.assertEqual(response.header("Content-Length"), str(len(page)))
 
 
-class BundledSiteTest(unittest.TestCase):
+class BundledSiteTest(ServerTestCase):
     """No --root: the bundled www/ is served, whatever the working directory is."""
 
     @classmethod
     def setUpClass(cls):
-        cls.cwd = tempfile.TemporaryDirectory(prefix="muxd-cwd-")
-        cls.server = start_http(None, cwd=cls.cwd.name)
+        cls.cwd = cls.class_tempdir(prefix="muxd-cwd-")
+        cls.server = cls.start_class_server(start_http, None, cwd=cls.cwd)
         cls.www = os.path.join(SOURCE_DIR, "www")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.cwd.cleanup()
 
     def bundled(self, name):
         with open(os.path.join(self.www, name), "rb") as f:

@@ -2,6 +2,7 @@
 import os
 import unittest
 
+from harness import ServerTestCase
 from httpkit import SiteRoot, curl, get, random_bytes, start_http
 
 SIZE = 1000
@@ -12,21 +13,16 @@ EARLIER = "Wed, 01 Jan 2020 00:00:00 GMT"
 LATER = "Fri, 01 Jan 2021 00:00:00 GMT"
 
 
-class ConditionalRangeTest(unittest.TestCase):
+class ConditionalRangeTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot({"data.bin": DATA, "empty.bin": b""})
+        cls.root = cls.class_resource(SiteRoot({"data.bin": DATA, "empty.bin": b""}))
         os.utime(cls.root.file("data.bin"), (MTIME, MTIME))
-        cls.server = start_http(cls.root.path)
+        cls.server = cls.start_class_server(start_http, cls.root.path)
         cls.port = cls.server.port
         first = get(cls.port, "/data.bin")
         cls.etag = first.header("ETag")
         assert first.status == 200 and cls.etag, f"no ETag on a plain GET: {first}"
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     def fetch(self, headers, method="GET", path="/data.bin"):
         return get(self.port, path, headers, method=method)

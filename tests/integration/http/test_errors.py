@@ -4,6 +4,7 @@ import os
 import shutil
 import unittest
 
+from harness import ServerTestCase
 from httpkit import (HANG_BOUND, MIB, RawConnection, SiteRoot, get, start_http, wait_until,
                      write_random_file)
 
@@ -14,26 +15,21 @@ BIG = 40 * MIB
 DEMOTE = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
 
-class PermissionTest(unittest.TestCase):
+class PermissionTest(ServerTestCase):
     """Mode 000 -> 403 (nginx maps EACCES to 403). Root reads everything, so the server runs as nobody."""
 
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot({"open.txt": "readable", "locked.txt": "secret", "closed/inner.txt": "secret"})
+        cls.root = cls.class_resource(SiteRoot({"open.txt": "readable", "locked.txt": "secret",
+                                                "closed/inner.txt": "secret"}))
         os.chmod(cls.root.file("locked.txt"), 0)
         os.chmod(cls.root.file("closed"), 0)
         if os.geteuid() != 0:
-            cls.server = start_http(cls.root.path)
+            cls.server = cls.start_class_server(start_http, cls.root.path)
         elif shutil.which("setpriv"):
-            cls.server = start_http(cls.root.path, wrapper=DEMOTE)
+            cls.server = cls.start_class_server(start_http, cls.root.path, wrapper=DEMOTE)
         else:
-            cls.root.cleanup()
             raise unittest.SkipTest("running as root without setpriv: root can read a mode 000 file")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     def test_readable_file(self):
         response = get(self.server.port, "/open.txt")

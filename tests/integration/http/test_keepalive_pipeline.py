@@ -2,6 +2,7 @@
 import socket
 import unittest
 
+from harness import ServerTestCase
 from httpkit import RawConnection, SiteRoot, get, random_bytes, start_http
 
 FILES = {f"f{i}.txt": f"file number {i} " * (i + 1) for i in range(10)}
@@ -16,17 +17,12 @@ def request(path, extra="", version="HTTP/1.1"):
     return f"GET {path} {version}\r\nHost: 127.0.0.1\r\n{extra}\r\n"
 
 
-class KeepAliveTest(unittest.TestCase):
+class KeepAliveTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot({**FILES, "big.bin": random_bytes(60000)})
-        cls.server = start_http(cls.root.path)
+        cls.root = cls.class_resource(SiteRoot({**FILES, "big.bin": random_bytes(60000)}))
+        cls.server = cls.start_class_server(start_http, cls.root.path)
         cls.port = cls.server.port
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     def assert_file(self, response, index):
         self.assertEqual(response.status, 200, str(response))

@@ -6,6 +6,7 @@ import os
 import tempfile
 import unittest
 
+from harness import ServerTestCase
 from httpkit import MIB, SiteRoot, curl, random_bytes, sha256, start_http, write_random_file
 
 BIG = 40 * MIB
@@ -13,18 +14,13 @@ SMALL_FILES = {f"s{i}.bin": random_bytes(size, seed=i) for i, size in
                enumerate((0, 1, 100, 1500, 16 * 1024, 100 * 1024, 700 * 1024))}
 
 
-class LargeFileTest(unittest.TestCase):
+class LargeFileTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot()
+        cls.root = cls.class_resource(SiteRoot())
         cls.big_sha = write_random_file(cls.root.file("big.bin"), BIG)
-        cls.server = start_http(cls.root.path)
+        cls.server = cls.start_class_server(start_http, cls.root.path)
         cls.url = f"http://127.0.0.1:{cls.server.port}/big.bin"
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     def test_curl_download_is_byte_exact(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -2,7 +2,7 @@
 import os
 import unittest
 
-from harness import skip_under_sanitizers, wait_until
+from harness import ServerTestCase, skip_under_sanitizers, wait_until
 
 from httpkit import (ConnectionClosed, RawConnection, SiteRoot, exchange, responses_until_close, start_http,
                      wait_until)
@@ -11,17 +11,12 @@ KIB = 1024
 MAX_BODY = 1000
 
 
-class LimitsTest(unittest.TestCase):
+class LimitsTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot({"a.txt": "hello"})
-        cls.server = start_http(cls.root.path, "--max-body-bytes", MAX_BODY)
+        cls.root = cls.class_resource(SiteRoot({"a.txt": "hello"}))
+        cls.server = cls.start_class_server(start_http, cls.root.path, "--max-body-bytes", MAX_BODY)
         cls.port = cls.server.port
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     def send(self, request, wait_for_close=False):
         request = request.encode("latin-1") if isinstance(request, str) else request

@@ -1,22 +1,18 @@
 """Methods: a static server supports GET, HEAD and OPTIONS; others are refused clearly."""
 import unittest
 
+from harness import ServerTestCase
 from httpkit import RawConnection, SiteRoot, curl, exchange, start_http
 
 ALLOWED = {"get", "head", "options"}
 
 
-class MethodsTest(unittest.TestCase):
+class MethodsTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot({"a.txt": "hello", "dir/index.html": "<title>d</title>"})
-        cls.server = start_http(cls.root.path)
+        cls.root = cls.class_resource(SiteRoot({"a.txt": "hello", "dir/index.html": "<title>d</title>"}))
+        cls.server = cls.start_class_server(start_http, cls.root.path)
         cls.port = cls.server.port
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     def request(self, method, target, body=b""):
         head = f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"

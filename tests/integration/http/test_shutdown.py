@@ -4,21 +4,18 @@ import signal
 import time
 import unittest
 
+from harness import ServerTestCase
 from httpkit import MIB, RawConnection, SiteRoot, connection_refused, start_http, wait_until, write_random_file
 
 BIG = 40 * MIB
 EXIT_BOUND = 20  # seconds
 
 
-class ShutdownTest(unittest.TestCase):
+class ShutdownTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot({"a.txt": "hello"})
+        cls.root = cls.class_resource(SiteRoot({"a.txt": "hello"}))
         cls.big_sha = write_random_file(cls.root.file("big.bin"), BIG)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.root.cleanup()
 
     def test_response_in_flight_completes(self):
         with start_http(self.root.path) as server:

@@ -5,6 +5,7 @@ its body must never come back.
 """
 import unittest
 
+from harness import ServerTestCase
 from httpkit import RawConnection, SiteRoot, responses_until_close, start_http
 
 MARKER = b"SMUGGLED-RESPONSE-BODY"
@@ -57,17 +58,12 @@ BODY_ERRORS = {  # the head is fine, the chunked body is not
 }
 
 
-class SmugglingTest(unittest.TestCase):
+class SmugglingTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot({"a.txt": "hello", "smuggled.txt": MARKER})
-        cls.server = start_http(cls.root.path)
+        cls.root = cls.class_resource(SiteRoot({"a.txt": "hello", "smuggled.txt": MARKER}))
+        cls.server = cls.start_class_server(start_http, cls.root.path)
         cls.port = cls.server.port
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     def responses_until_close(self, request):
         return responses_until_close(self.port, request)

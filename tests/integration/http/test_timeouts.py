@@ -6,6 +6,7 @@ import socket
 import time
 import unittest
 
+from harness import ServerTestCase
 from httpkit import MIB, RawConnection, SiteRoot, get, start_http, write_random_file
 
 CUT_BOUND = 15.0  # seconds a 1-second timeout may take to show up as a closed connection
@@ -31,17 +32,12 @@ class SlowlorisTest(unittest.TestCase):
                     conn.close()
 
 
-class HeaderTimeoutTest(unittest.TestCase):
+class HeaderTimeoutTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot({"a.txt": "hello"})
-        cls.server = start_http(cls.root.path, "--header-timeout", "1", "--idle-timeout", "1")
+        cls.root = cls.class_resource(SiteRoot({"a.txt": "hello"}))
+        cls.server = cls.start_class_server(start_http, cls.root.path, "--header-timeout", "1", "--idle-timeout", "1")
         cls.port = cls.server.port
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     @staticmethod
     def trickle_until_closed(conn):

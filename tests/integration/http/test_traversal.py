@@ -5,6 +5,7 @@ Requests are sent as raw bytes, because http.client and curl normalise paths.
 import os
 import unittest
 
+from harness import ServerTestCase
 from httpkit import SiteRoot, exchange, start_http
 
 SECRET = b"TOP-SECRET-OUTSIDE-THE-ROOT"
@@ -52,10 +53,11 @@ INSIDE = {
 }
 
 
-class TraversalTest(unittest.TestCase):
+class TraversalTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = SiteRoot({"a.txt": "inside-a", "sub/b.txt": "inside-b", "index.html": "<title>i</title>"})
+        cls.root = cls.class_resource(SiteRoot({"a.txt": "inside-a", "sub/b.txt": "inside-b",
+                                                "index.html": "<title>i</title>"}))
         base, root = cls.root.base, cls.root.path
         with open(os.path.join(base, "secret.txt"), "wb") as f:
             f.write(SECRET)
@@ -68,13 +70,8 @@ class TraversalTest(unittest.TestCase):
         os.symlink("../../outside", os.path.join(root, "sub", "link_up"))
         os.symlink("a.txt", os.path.join(root, "link_ok"))
         os.symlink("sub", os.path.join(root, "link_sub"))
-        cls.server = start_http(root)
+        cls.server = cls.start_class_server(start_http, root)
         cls.port = cls.server.port
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
 
     def send(self, target, host="127.0.0.1"):
         request = f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode("latin-1")
