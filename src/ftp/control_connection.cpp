@@ -125,8 +125,12 @@ void ControlConnection::perform(Action& action) {
   if (auto* start = std::get_if<StartTransfer>(&action)) return start_transfer(*start);
   if (std::holds_alternative<AbortTransfer>(action)) return drop_transfer();
   if (std::holds_alternative<CloseControl>(action)) {
+    // A 500 or 421 before the close must reach the client even when it has
+    // sent more: linger (read and discard) for a few seconds at most.
     drop_transfer();
-    connection_.close_after_drain();
+    idle_timer_.cancel();
+    connection_.arm_timeout(worker_.linger_timeouts());
+    connection_.close_after_drain(TcpConnection::Linger::yes);
   }
 }
 

@@ -10,6 +10,10 @@
 namespace muxd::ftp {
 namespace {
 
+// nginx's lingering_timeout is 5 s: long enough for a client to read the
+// last reply, short enough that a closing client soon frees its place.
+constexpr std::chrono::milliseconds kLingerTimeout{5'000};
+
 // Best effort: a fresh socket's send buffer always takes one short line.
 void refuse(int fd, int code, std::string_view text) {
   std::string reply = format_reply(code, text);
@@ -25,7 +29,8 @@ FtpWorker::FtpWorker(EventLoop& loop, const FtpConfig& config, const SessionConf
       limits_(limits),
       ports_(ports),
       idle_timeouts_(loop, config.idle_timeout),
-      data_timeouts_(loop, config.data_timeout) {}
+      data_timeouts_(loop, config.data_timeout),
+      linger_timeouts_(loop, kLingerTimeout) {}
 
 FtpWorker::~FtpWorker() {
   connections_.clear();  // sessions discard unfinished uploads here

@@ -31,6 +31,7 @@ class FtpWorker final : public ServiceWorker {
   PassivePorts& passive_ports() { return ports_; }
   TimerQueue& idle_timeouts() { return idle_timeouts_; }
   TimerQueue& data_timeouts() { return data_timeouts_; }
+  TimerQueue& linger_timeouts() { return linger_timeouts_; }
 
   // Both destroy after the current batch of events (EventLoop::destroy_later):
   // the batch may still name the object, and its own callback may be on the stack.
@@ -47,6 +48,7 @@ class FtpWorker final : public ServiceWorker {
   PassivePorts& ports_;
   TimerQueue idle_timeouts_;
   TimerQueue data_timeouts_;
+  TimerQueue linger_timeouts_;  // a closing control connection reads what is left for this long
   std::unordered_map<ControlConnection*, std::unique_ptr<ControlConnection>> connections_;
 };
 

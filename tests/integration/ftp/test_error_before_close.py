@@ -67,7 +67,6 @@ class ErrorBeforeCloseTest(ServerTestCase):
         self.assertTrue(select.select([sock], [], [], 10)[0], "no reply within 10 s")
         time.sleep(0.5)  # a reset, if the server sends one, has landed by now
 
-    @unittest.expectedFailure  # needs core lingering close
     def test_line_too_long_then_more_input(self):
         sock = self.connect()
         sender = send_all_quietly(sock, b"NOOP " + b"x" * 5000 + b"\r\n" + EXTRA)
@@ -78,7 +77,6 @@ class ErrorBeforeCloseTest(ServerTestCase):
         self.assertEqual(received.count(b"\r\n"), 1, received[:200])  # nothing after the 500
         self.assertEqual(end, "eof")
 
-    @unittest.expectedFailure  # needs core lingering close
     def test_third_failed_login_then_more_input(self):
         sock = self.connect()
         logins = b"USER alice\r\nPASS wrong\r\n" * 3
