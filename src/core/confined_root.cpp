@@ -284,11 +284,13 @@ ConfinedRoot::ConfinedRoot(const std::string& dir, std::string_view what)
     : root_(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {
   std::string name = fmt::format("{} {}", what, dir);
   if (!root_) throw std::system_error(errno, std::generic_category(), name);
-  UniqueFd probe(open_beneath(root_.get(), ".", O_PATH | O_DIRECTORY));
-  if (!probe) {
-    throw std::system_error(errno, std::generic_category(),
-                            "openat2 on " + name + " (needs Linux >= 5.6)");
+  // The real cause, at start-up rather than on the first request: openat2
+  // missing (Linux < 5.6, or a seccomp filter), or a root this user cannot read.
+  UniqueFd probe(open_beneath(root_.get(), ".", O_RDONLY | O_DIRECTORY));
+  if (!probe && errno == ENOSYS) {
+    throw std::system_error(ENOSYS, std::generic_category(), name + ": openat2 needs Linux >= 5.6");
   }
+  if (!probe) throw std::system_error(errno, std::generic_category(), name);
 }
 
 int ConfinedRoot::open_confined(std::string_view path, int flags) const {

@@ -71,6 +71,16 @@ class ExitStatusTest(unittest.TestCase):
         self.assertEqual(result.returncode, USAGE)
         self.assertIn("Permission denied", result.stderr)
         self.assertNotIn("Linux", result.stderr)
+        # A root nobody can reach but not read: refused at start-up, with the real cause.
+        os.chmod(base, 0o711)
+        os.chmod(os.path.join(base, "site"), 0o700)
+        for service in ("http", "ftp"):
+            with self.subTest(service=service):
+                result = subprocess.run([*nobody, MUXD_BIN, service, "--root", os.path.join(base, "site"),
+                                         "--listen", "127.0.0.1:0"], capture_output=True, text=True, timeout=20)
+                self.assertEqual(result.returncode, FAILURE, result.stderr)
+                self.assertIn("Permission denied", result.stderr)
+                self.assertNotIn("Linux", result.stderr)
 
 
 class RuntimeFailureTest(ServerTestCase):
