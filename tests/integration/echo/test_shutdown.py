@@ -1,12 +1,45 @@
 """SIGTERM and SIGINT: stop accepting, answer what has come, close, exit 0."""
+import fcntl
 import signal
 import socket
+import struct
+import termios
 import time
 import unittest
 
 from echo_support import TIMEOUT, Client, connection_refused, start_echo, wait_until
 
 EXIT_BOUND = 20  # seconds
+
+
+def stuck_client(server):
+    """A client that sent far more lines than it will ever read replies to, once the server is
+    stuck on it: replies wait in the server for a socket that takes no more. Its lines ask for
+    fifteen times their size in replies, more than any kernel buffer holds; the server is stuck
+    once it has run and the client's receive queue stays full."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: a small window
+    sock.settimeout(1)
+    sock.connect(server.address)
+    try:
+        while True:
+            sock.send(b"x\n" * 4096)
+    except socket.timeout:
+        pass  # the server stopped reading, or has not run yet (a busy machine)
+
+    def unread():
+        return struct.unpack("i", fcntl.ioctl(sock, termios.FIONREAD, b"\0" * 4))[0]
+    last = [-1, time.monotonic()]
+
+    def settled():
+        now, size = time.monotonic(), unread()
+        if size != last[0]:
+            last[:] = [size, now]
+        return size > 0 and now - last[1] >= 0.5
+    if not wait_until(settled, timeout=TIMEOUT):
+        sock.close()
+        raise AssertionError("the server never answered the stuck client")
+    return sock
 
 
 class ShutdownTest(unittest.TestCase):
@@ -30,16 +63,8 @@ class ShutdownTest(unittest.TestCase):
 
     def test_new_connections_are_refused_once_stopping(self):
         with start_echo("--shutdown-timeout", 30) as server:
-            # A client that never reads, its replies stuck: the server waits for it.
-            stuck = socket.create_connection(server.address, timeout=TIMEOUT)
-            stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            stuck = stuck_client(server)  # its replies wait: the server waits for it
             try:
-                stuck.settimeout(1)
-                try:
-                    while True:
-                        stuck.send(b"x\n" * 4096)
-                except socket.timeout:
-                    pass
                 server.signal(signal.SIGTERM)
                 self.assertTrue(wait_until(lambda: connection_refused(server.port)),
                                 "the listener must close at once")
@@ -50,17 +75,11 @@ class ShutdownTest(unittest.TestCase):
 
     def test_the_shutdown_timeout_cuts_a_client_that_never_reads(self):
         with start_echo("--shutdown-timeout", 1) as server:
-            with socket.create_connection(server.address, timeout=TIMEOUT) as stuck:
-                stuck.settimeout(1)
-                try:
-                    while True:
-                        stuck.send(b"x\n" * 4096)
-                except socket.timeout:
-                    pass
+            with stuck_client(server):
                 start = time.monotonic()
                 server.signal(signal.SIGTERM)
                 self.assertEqual(server.wait(EXIT_BOUND), 0, server.stderr())
-                self.assertLess(time.monotonic() - start, EXIT_BOUND)
+                self.assertGreaterEqual(time.monotonic() - start, 0.8, "it did not wait for the stuck client")
 
     def test_sigint_exits_cleanly(self):
         with start_echo() as server, Client(server.address) as client:
