@@ -4,9 +4,8 @@
 namespace muxd::ftp {
 
 enum class Access {
-  read_only,  // --read-only: list and download only
-  anonymous,  // also upload new files and create new directories; never change what exists
-  full,       // a user from --users: everything inside the root
+  read_only,  // list and download only: --read-only, or an anonymous user without --anonymous-write
+  full,       // a user from --users (or anonymous with --anonymous-write): everything inside the root
 };
 
 }  // namespace muxd::ftp

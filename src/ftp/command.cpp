@@ -21,6 +21,9 @@ struct FtpFlags {
   std::string passive_ports;
   bool read_only = false;
   bool no_anonymous = false;
+  bool anonymous_write = false;
+  std::string dotfiles = "deny";
+  std::string log = "-";
   std::string users_file;
   size_t max_clients = 1000;
   size_t max_per_ip = 200;
@@ -59,6 +62,9 @@ int run_ftp(const FtpFlags& flags) {
   config.root = flags.root;
   config.read_only = flags.read_only;
   config.allow_anonymous = !flags.no_anonymous;
+  config.anonymous_write = flags.anonymous_write;
+  config.allow_dotfiles = flags.dotfiles == "allow";
+  config.log = flags.log;
   config.users_file = flags.users_file;
   config.max_clients = flags.max_clients;
   config.max_per_ip = flags.max_per_ip;
@@ -79,6 +85,13 @@ void register_server(CLI::App& app, CommandRun& run) {
   ftp->add_option("--users", flags->users_file, "Accounts file: one name:SHA-512-crypt-hash a line")
       ->check(CLI::ExistingFile);
   ftp->add_flag("--no-anonymous", flags->no_anonymous, "Refuse anonymous logins");
+  ftp->add_flag("--anonymous-write", flags->anonymous_write,
+                "Let anonymous users upload, create, delete and rename (default: they only list and download)");
+  ftp->add_option("--dotfiles", flags->dotfiles,
+                  "Names starting with '.' (.git, .ssh): deny (550 and unlisted, the default) or allow")
+      ->capture_default_str()->check(CLI::IsMember({"deny", "allow"}));
+  ftp->add_option("--log", flags->log, "Log of logins and transfers: FILE, - for stdout, off")
+      ->capture_default_str();
   ftp->add_option("--max-clients", flags->max_clients, "Clients at once; more get 421 (0: no limit)")
       ->capture_default_str();
   ftp->add_option("--max-per-ip", flags->max_per_ip, "Clients at once from one IP; more get 421 (0: no limit)")

@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "core/socket.h"
+#include "ftp/data_address.h"
 #include "ftp/ftp_worker.h"
 
 namespace muxd::ftp {
@@ -30,6 +31,7 @@ ControlConnection::ControlConnection(FtpWorker& worker, UniqueFd fd, ClientLimit
       ticket_(std::move(ticket)),
       connection_(worker.loop(), std::move(fd), this),
       session_(worker.session_config(), connection_.peer(), connection_.local()),
+      peer_ip_(plain_ip(connection_.peer())),
       idle_timer_([this] { on_idle(); }) {}
 
 ControlConnection::~ControlConnection() { cancel_grace(); }
@@ -60,7 +62,7 @@ void ControlConnection::on_data(TcpConnection&, Buffer& input) {
     input.consume(consumed);
     if (status == LineFramer::Status::too_long) session_.on_line_too_long();
     if (status == LineFramer::Status::line) {
-      if (transfer_) session_.on_transfer_progress(transfer_->bytes());
+      update_progress();
       session_.on_line(line_);
       if (held_upload_ && session_.quit_requested()) release_upload();
     }
@@ -95,6 +97,9 @@ void ControlConnection::on_closed(TcpConnection&, CloseReason) {
 // The session goes with this, and so does an unfinished or held upload.
 void ControlConnection::shut_down() {
   ticket_ = ClientLimits::Ticket();  // the place is free now, not after the batch
+  update_progress();
+  session_.on_disconnect();
+  log_events();
   idle_timer_.cancel();
   cancel_grace();
   drop_transfer();
@@ -114,9 +119,29 @@ void ControlConnection::pump() {
     pump_again_ = false;
     std::string replies = session_.take_replies();
     if (!replies.empty()) connection_.send(replies);
+    log_events();
     for (Action& action : session_.take_actions()) perform(action);
   } while (pump_again_);
   pumping_ = false;
+}
+
+void ControlConnection::log_events() {
+  std::vector<LogEvent> events = session_.take_log_events();
+  if (events.empty()) return;
+  std::time_t now = std::time(nullptr);
+  for (const LogEvent& event : events) worker_.log().record(event, peer_ip_, now);
+}
+
+// The session learns how far the transfer got before it may end it (ABOR,
+// a close) and log it.
+void ControlConnection::update_progress() {
+  if (transfer_) session_.on_transfer_progress(transfer_->bytes());
+}
+
+void ControlConnection::on_server_stop() {
+  update_progress();
+  session_.on_disconnect();
+  log_events();
 }
 
 void ControlConnection::perform(Action& action) {
@@ -201,6 +226,7 @@ void ControlConnection::start_transfer(StartTransfer& start) {
 // uploads write in place, so they are not held).
 void ControlConnection::transfer_done(TransferResult result, int error) {
   bool upload = transfer_ && transfer_->renames_at_end();
+  update_progress();
   worker_.retire(std::move(transfer_));
   if (connection_.closed()) {  // after QUIT and the client's close: see on_closed
     session_.on_transfer_finished(result, error);

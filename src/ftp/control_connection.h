@@ -1,7 +1,8 @@
 #pragma once
 // ControlConnection: the IO driver of one FTP client. It frames the control
-// stream into lines for its Session, sends the Session's replies and carries
-// out its actions: passive listeners, data transfers, closing.
+// stream into lines for its Session, sends the Session's replies, carries
+// out its actions (passive listeners, data transfers, closing) and hands its
+// log events to the worker's FtpLog.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -33,6 +34,9 @@ class ControlConnection : public StreamHandler {
   ControlConnection& operator=(const ControlConnection&) = delete;
 
   void start();
+  // The server stops (FtpWorker's destructor): a transfer still running is
+  // logged incomplete and its upload discarded.
+  void on_server_stop();
 
   void on_data(TcpConnection& connection, Buffer& input) override;
   void on_drained(TcpConnection& connection) override;
@@ -40,6 +44,8 @@ class ControlConnection : public StreamHandler {
 
  private:
   void pump();
+  void log_events();
+  void update_progress();
   void perform(Action& action);
   void open_passive();
   void start_transfer(StartTransfer& start);
@@ -56,6 +62,7 @@ class ControlConnection : public StreamHandler {
   ClientLimits::Ticket ticket_;
   TcpConnection connection_;
   Session session_;
+  std::string peer_ip_;  // for the log
   LineFramer framer_;
   Timer idle_timer_;
   std::unique_ptr<PassiveListener> passive_;

@@ -15,6 +15,9 @@ struct FtpConfig {
   uint16_t passive_high = 0;
   bool read_only = false;
   bool allow_anonymous = true;
+  bool anonymous_write = false;  // --anonymous-write
+  bool allow_dotfiles = false;   // --dotfiles allow
+  std::string log = "-";         // --log: a path, "-" for stdout, "off"
   std::string users_file;  // empty: anonymous only
   size_t max_clients = 1000;
   size_t max_per_ip = 200;  // every client of a NAT shares one IP: not too low

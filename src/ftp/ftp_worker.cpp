@@ -14,6 +14,8 @@ namespace {
 // last reply, short enough that a closing client soon frees its place.
 constexpr std::chrono::milliseconds kLingerTimeout{5'000};
 
+constexpr std::chrono::seconds kLogFlushInterval{1};
+
 // Best effort: a fresh socket's send buffer always takes one short line.
 void refuse(int fd, int code, std::string_view text) {
   std::string reply = format_reply(code, text);
@@ -23,8 +25,9 @@ void refuse(int fd, int code, std::string_view text) {
 }  // namespace
 
 FtpWorker::FtpWorker(EventLoop& loop, const FtpConfig& config, const SessionConfig& session_config,
-                     ClientLimits& limits, PassivePorts& ports)
+                     ClientLimits& limits, PassivePorts& ports, int log_fd)
     : loop_(loop),
+      log_(log_fd),
       session_config_(session_config),
       limits_(limits),
       ports_(ports),
@@ -33,7 +36,25 @@ FtpWorker::FtpWorker(EventLoop& loop, const FtpConfig& config, const SessionConf
       linger_timeouts_(loop, kLingerTimeout) {}
 
 FtpWorker::~FtpWorker() {
-  connections_.clear();  // sessions discard unfinished uploads here
+  // Transfers still running end incomplete (and their uploads are
+  // discarded); their log lines go out with the rest.
+  for (auto& [raw, connection] : connections_) connection->on_server_stop();
+  connections_.clear();
+  log_.flush();
+}
+
+void FtpWorker::start() {
+  if (log_.enabled()) flush_log_periodically();
+}
+
+void FtpWorker::drain(std::function<void()> done) {
+  log_.flush();
+  done();
+}
+
+void FtpWorker::flush_log_periodically() {
+  log_.flush();
+  loop_.run_after(kLogFlushInterval, [this] { flush_log_periodically(); });
 }
 
 void FtpWorker::on_accept(size_t, UniqueFd fd, const SocketAddress& peer) {

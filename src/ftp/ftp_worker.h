@@ -1,6 +1,7 @@
 #pragma once
 // FtpWorker: what one worker loop of `muxd ftp` owns: its control
-// connections and their timeout queues. Listeners, signals and stopping are
+// connections, their timeout queues and its buffer of log lines (flushed
+// every second and at exit). Listeners, signals and stopping are
 // core::Server's. Everything here runs on the worker's loop.
 #include <memory>
 #include <unordered_map>
@@ -9,6 +10,7 @@
 #include "core/timer_queue.h"
 #include "ftp/client_limits.h"
 #include "ftp/ftp_config.h"
+#include "ftp/ftp_log.h"
 #include "ftp/passive_ports.h"
 #include "ftp/session.h"
 
@@ -18,13 +20,16 @@ class ControlConnection;
 
 class FtpWorker final : public ServiceWorker {
  public:
+  // `log_fd`: the --log file's descriptor (shared by every worker), -1 for off.
   FtpWorker(EventLoop& loop, const FtpConfig& config, const SessionConfig& session_config,
-            ClientLimits& limits, PassivePorts& ports);
+            ClientLimits& limits, PassivePorts& ports, int log_fd = -1);
   ~FtpWorker() override;
   FtpWorker(const FtpWorker&) = delete;
   FtpWorker& operator=(const FtpWorker&) = delete;
 
+  void start() override;
   void on_accept(size_t listener, UniqueFd fd, const SocketAddress& peer) override;
+  void drain(std::function<void()> done) override;
 
   EventLoop& loop() { return loop_; }
   const SessionConfig& session_config() const { return session_config_; }
@@ -32,6 +37,7 @@ class FtpWorker final : public ServiceWorker {
   TimerQueue& idle_timeouts() { return idle_timeouts_; }
   TimerQueue& data_timeouts() { return data_timeouts_; }
   TimerQueue& linger_timeouts() { return linger_timeouts_; }
+  FtpLog& log() { return log_; }
 
   // Both destroy after the current batch of events (EventLoop::destroy_later):
   // the batch may still name the object, and its own callback may be on the stack.
@@ -42,7 +48,10 @@ class FtpWorker final : public ServiceWorker {
   }
 
  private:
+  void flush_log_periodically();
+
   EventLoop& loop_;
+  FtpLog log_;  // outlives the connections, which log as they end
   const SessionConfig& session_config_;
   ClientLimits& limits_;
   PassivePorts& ports_;

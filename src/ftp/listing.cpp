@@ -56,7 +56,6 @@ std::string_view perm_fact(const struct stat& st, Access access) {
   bool dir = S_ISDIR(st.st_mode);
   switch (access) {
     case Access::read_only: return dir ? "el" : "r";
-    case Access::anonymous: return dir ? "elcm" : "r";
     case Access::full: return dir ? "cdeflmp" : "adfrw";
   }
   return "";
@@ -104,7 +103,7 @@ class DirectoryListing : public ListingStream {
  private:
   void append_entry(std::string& out) const {
     const std::string& name = entry_.name;
-    if (!listable_name(name) || entry_.error != 0 || !listable_type(entry_.st)) return;
+    if (!listable_name(name, options_.dotfiles) || entry_.error != 0 || !listable_type(entry_.st)) return;
     switch (options_.format) {
       case ListingFormat::list: append_list_line(out, name, entry_.st, options_.now); break;
       case ListingFormat::facts:
@@ -176,9 +175,10 @@ void append_facts_line(std::string& out, std::string_view name, const struct sta
   out.append(format_facts(st, facts, access)).append(" ").append(name).append("\r\n");
 }
 
-bool listable_name(std::string_view name) {
+bool listable_name(std::string_view name, bool dotfiles) {
   if (name.empty() || name == "." || name == "..") return false;
   if (name.find_first_of("\r\n") != std::string_view::npos) return false;
+  if (name[0] == '.' && !dotfiles) return false;
   return name.substr(0, kUploadPrefix.size()) != kUploadPrefix;
 }
 

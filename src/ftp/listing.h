@@ -52,6 +52,7 @@ struct ListingOptions {
   FactSet facts = kDefaultFacts;
   Access access = Access::read_only;
   std::time_t now = 0;  // decides between "HH:MM" and the year in LIST dates
+  bool dotfiles = false;  // --dotfiles allow: list names starting with '.'
 };
 
 class ListingStream {
@@ -64,7 +65,8 @@ class ListingStream {
 
 // The entries of the directory `dir` (opened by root.open_directory(dir_path)),
 // read through the root's DirectoryReader. Hidden: "." and "..", names with CR
-// or LF (no command could name them), upload temporaries, anything but files
+// or LF (no command could name them), upload temporaries, other names
+// starting with '.' unless options.dotfiles, anything but files
 // and directories, and symlinks that lead out of the root or nowhere (they are
 // resolved through the root, like any path).
 std::unique_ptr<ListingStream> list_directory(const RootDirectory& root, std::string dir_path,
@@ -74,6 +76,6 @@ std::unique_ptr<ListingStream> list_single(std::string name, const struct stat& 
                                            const ListingOptions& options);
 
 // Whether a listing shows this name at all (see list_directory).
-bool listable_name(std::string_view name);
+bool listable_name(std::string_view name, bool dotfiles);
 
 }  // namespace muxd::ftp

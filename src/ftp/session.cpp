@@ -157,14 +157,42 @@ void Session::act(Action action) { actions_.push_back(std::move(action)); }
 
 void Session::close_control() {
   if (transfer_) act(AbortTransfer{});
-  transfer_.reset();
+  drop_transfer();
   queued_.clear();
   closing_ = true;
   act(CloseControl{});
 }
 
+void Session::on_disconnect() {
+  drop_transfer();
+  queued_.clear();
+  closing_ = true;
+}
+
+void Session::drop_transfer() {
+  if (!transfer_) return;
+  Transfer transfer = std::move(*transfer_);
+  transfer_.reset();
+  log_transfer(transfer, false);
+  // `transfer` goes here, and an upload's temporary file with it.
+}
+
+void Session::log_transfer(const Transfer& transfer, bool complete) {
+  if (!config_.log_events || transfer.path.empty()) return;
+  TransferEvent event;
+  event.path = transfer.path;
+  event.user = anonymous_ ? "anonymous" : user_;
+  event.upload = transfer.kind != "RETR";
+  event.bytes = transfer.bytes;
+  event.complete = complete;
+  event.duration = config_.steady_clock() - transfer.started;
+  log_events_.emplace_back(std::move(event));
+}
+
 std::string Session::take_replies() { return std::exchange(replies_, {}); }
 
 std::vector<Action> Session::take_actions() { return std::exchange(actions_, {}); }
+
+std::vector<LogEvent> Session::take_log_events() { return std::exchange(log_events_, {}); }
 
 }  // namespace muxd::ftp

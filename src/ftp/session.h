@@ -1,13 +1,17 @@
 #pragma once
 // Session: one FTP control connection as a state machine, without sockets
 // (sans-IO). The IO driver feeds it command lines and events; it answers with
-// reply bytes to send (take_replies) and actions for the driver to carry out
+// reply bytes to send (take_replies), actions for the driver to carry out
 // (take_actions): open a passive listener, start a transfer on a data
-// connection, abort it, close the control connection. Filesystem work (stat,
-// mkdir, opening files beneath the root) happens here, inline.
+// connection, abort it, close the control connection; and events for the
+// server's log (take_log_events: logins, failed logins, the end of each file
+// transfer), which the driver formats and writes (ftp_log.h). Filesystem work
+// (stat, mkdir, opening files beneath the root) happens here, inline; no log
+// file is touched here.
 //
 // Commands: RFC 959, RFC 2389 (FEAT, OPTS), RFC 2428 (EPRT, EPSV) and
 // RFC 3659 (MDTM, SIZE, REST STREAM, MLST, MLSD).
+#include <chrono>
 #include <cstdint>
 #include <ctime>
 #include <deque>
@@ -37,9 +41,35 @@ struct SessionConfig {
   const RootDirectory* root = nullptr;
   const UserTable* users = nullptr;  // null: anonymous only
   bool allow_anonymous = true;
-  bool read_only = false;
+  bool anonymous_write = false;  // --anonymous-write: anonymous users get a named user's rights
+  bool read_only = false;        // --read-only: no writes for anyone
+  // --dotfiles allow: names starting with '.' are served like any other.
+  // Otherwise every path with such a segment gets 550 and listings leave them
+  // out. Upload temporaries (kUploadPrefix) are hidden either way.
+  bool allow_dotfiles = false;
+  bool log_events = true;  // false: take_log_events() stays empty (--log off)
   std::function<std::time_t()> clock = [] { return std::time(nullptr); };  // dates in listings
+  // Transfer durations, for the log.
+  std::function<std::chrono::steady_clock::time_point()> steady_clock = [] {
+    return std::chrono::steady_clock::now();
+  };
 };
+
+// Events for the log (see ftp_log.h for their lines).
+struct LoginEvent {
+  std::string user;  // "anonymous" for either anonymous name; as sent otherwise (at most kMaxLoggedUser bytes)
+  bool accepted = false;
+};
+struct TransferEvent {
+  std::string path;  // the virtual path, "/dir/name"
+  std::string user;
+  bool upload = false;  // STOR or APPE ('i' in the log), else RETR ('o')
+  uint64_t bytes = 0;   // moved over the data connection
+  bool complete = false;  // 226 sent (an upload also committed); else cut, aborted or refused at the end
+  std::chrono::steady_clock::duration duration{};  // from the 150 to the end
+};
+using LogEvent = std::variant<LoginEvent, TransferEvent>;
+inline constexpr size_t kMaxLoggedUser = 64;
 
 // Actions, for the driver.
 struct OpenPassive {};   // listen for a data connection; answer with on_passive_opened()
@@ -93,10 +123,15 @@ class Session {
   void on_transfer_progress(uint64_t bytes_so_far);
   void on_transfer_finished(TransferResult result, int error = 0);
   void on_idle_timeout();
+  // The control connection is gone, or the server stops: a transfer still
+  // running (or an upload held by the driver) ends incomplete, and its
+  // temporary file is removed. Nothing more is answered.
+  void on_disconnect();
 
   // Output for the driver.
   std::string take_replies();
   std::vector<Action> take_actions();
+  std::vector<LogEvent> take_log_events();
 
   bool transfer_active() const { return transfer_.has_value(); }
   bool closing() const { return closing_; }
@@ -115,6 +150,8 @@ class Session {
     std::string kind;  // "RETR", "LIST"... for STAT
     uint64_t bytes = 0;
     std::optional<Upload> upload;
+    std::string path;  // RETR, STOR, APPE: the file, for the log; empty for listings
+    std::chrono::steady_clock::time_point started{};
   };
 
   static const CommandSpec* find_command(std::string_view verb);
@@ -124,6 +161,12 @@ class Session {
   void reply(int code, std::string_view text);
   void act(Action action);
   void close_control();
+  void log_login(bool accepted);
+  // The transfer ends here: its TransferEvent, if it moved a file.
+  void log_transfer(const Transfer& transfer, bool complete);
+  // Ends the running transfer without a reply of its own (ABOR, a close):
+  // logged incomplete, its upload discarded.
+  void drop_transfer();
 
   // session_login.cpp
   void cmd_user(const std::string& argument);
@@ -157,8 +200,9 @@ class Session {
   void cmd_mdtm(const std::string& argument);
   void cmd_mlst(const std::string& argument);
   // A path argument as a clean virtual path, or nullopt after replying 501
-  // (control characters, too long) or 550 (a private upload temporary, or
-  // climbing above "/": refused, except for CWD, where ".." at "/" stays).
+  // (control characters, too long) or 550 (a private upload temporary, a
+  // segment starting with '.' unless --dotfiles allow, or climbing above
+  // "/": refused, except for CWD, where ".." at "/" stays).
   enum class AboveRoot { refuse, clamp };
   std::optional<std::string> resolve(std::string_view argument, AboveRoot above = AboveRoot::refuse);
   std::optional<struct stat> stat_or_reply(const std::string& path);
@@ -191,8 +235,8 @@ class Session {
   bool ready_for_transfer();
   void begin_transfer(std::string kind, std::string preliminary,
                       std::variant<SendFile, ReceiveFile, SendListing> payload,
-                      std::optional<Upload> upload = std::nullopt);
-  void finish_upload(Transfer& transfer);
+                      std::optional<Upload> upload = std::nullopt, std::string path = {});
+  bool finish_upload(Transfer& transfer);  // true when committed
   void reply_transfer_result(TransferResult result, int error);
   ListingOptions listing_options(ListingFormat format) const;
 
@@ -224,6 +268,7 @@ class Session {
   bool closing_ = false;
   std::string replies_;
   std::vector<Action> actions_;
+  std::vector<LogEvent> log_events_;
 };
 
 }  // namespace muxd::ftp

@@ -142,7 +142,7 @@ void Session::cmd_abor(const std::string&) {
     return reply(225, "No transfer to abort.");
   }
   act(AbortTransfer{});
-  transfer_.reset();  // an upload's temporary file goes with it
+  drop_transfer();  // an upload's temporary file goes with it
   reply(426, "Transfer aborted.");
   reply(226, "ABOR successful.");
   if (quit_after_transfer_) {

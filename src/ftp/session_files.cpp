@@ -49,6 +49,13 @@ std::optional<std::string> Session::resolve(std::string_view argument, AboveRoot
     reply(550, "No such file or directory.");  // nothing above the root; uploads in flight are private
     return std::nullopt;
   }
+  // A clean path has no "." or ".." segments left, so "/." can only start a
+  // hidden name, at any depth: "/.git", "/pub/.ssh/id_rsa". Refused whether
+  // it exists or not, so the answer tells nothing.
+  if (!config_.allow_dotfiles && path->find("/.") != std::string::npos) {
+    reply(550, "Permission denied: names starting with '.' are hidden.");
+    return std::nullopt;
+  }
   return path;
 }
 

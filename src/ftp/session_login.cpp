@@ -12,6 +12,7 @@ void Session::cmd_user(const std::string& name) {
   anonymous_ = is_anonymous_name(name);
   if (anonymous_ && !config_.allow_anonymous) {
     login_ = Login::need_user;
+    log_login(false);
     return reply(530, "Anonymous login is disabled on this server.");
   }
   login_ = Login::need_password;
@@ -23,6 +24,7 @@ void Session::cmd_pass(const std::string& password) {
   if (logged_in()) return reply(503, "Already logged in.");
   if (login_ != Login::need_password) return reply(503, "Send USER first.");
   bool accepted = anonymous_ || (config_.users && config_.users->verify(user_, password));
+  log_login(accepted);
   if (accepted) {
     login_ = Login::done;
     if (anonymous_) return reply(230, "Anonymous user logged in.");
@@ -42,26 +44,26 @@ void Session::cmd_quit(const std::string&) {
   close_control();
 }
 
+// Anonymous users are read-only unless the server was started with
+// --anonymous-write (pyftpdlib's -w); then they have a named user's rights.
+// --read-only holds for everyone.
 Access Session::access() const {
-  if (config_.read_only) return Access::read_only;
-  return anonymous_ ? Access::anonymous : Access::full;
+  if (config_.read_only || (anonymous_ && !config_.anonymous_write)) return Access::read_only;
+  return Access::full;
 }
 
-bool Session::may(Write write) const {
-  switch (access()) {
-    case Access::read_only: return false;
-    case Access::anonymous: return write == Write::create_file || write == Write::create_directory;
-    case Access::full: return true;
-  }
-  return false;
+bool Session::may(Write) const { return access() == Access::full; }
+
+// 550 for every refused write, uploads included (as vsftpd and pyftpdlib answer).
+void Session::refuse_write(Write) {
+  if (config_.read_only) return reply(550, "Permission denied: the server is read-only.");
+  reply(550, "Permission denied: anonymous users may only list and download.");
 }
 
-void Session::refuse_write(Write write) {
-  if (access() == Access::read_only) return reply(550, "Permission denied: the server is read-only.");
-  if (write == Write::overwrite) {
-    return reply(553, "Anonymous users may not overwrite existing files.");
-  }
-  reply(550, "Permission denied: anonymous users may only upload new files and create directories.");
+void Session::log_login(bool accepted) {
+  if (!config_.log_events) return;
+  std::string user = anonymous_ ? std::string("anonymous") : user_.substr(0, kMaxLoggedUser);
+  log_events_.push_back(LoginEvent{std::move(user), accepted});
 }
 
 }  // namespace muxd::ftp

@@ -40,12 +40,12 @@ bool Session::ready_for_transfer() {
 
 void Session::begin_transfer(std::string kind, std::string preliminary,
                              std::variant<SendFile, ReceiveFile, SendListing> payload,
-                             std::optional<Upload> upload) {
+                             std::optional<Upload> upload, std::string path) {
   StartTransfer start;
   if (data_setup_ == DataSetup::active) start.connect_to = active_target_;
   start.payload = std::move(payload);
   data_setup_ = DataSetup::none;  // each transfer sets up its own (RFC 959 §3.2)
-  transfer_ = Transfer{std::move(kind), 0, std::move(upload)};
+  transfer_ = Transfer{std::move(kind), 0, std::move(upload), std::move(path), config_.steady_clock()};
   reply(150, preliminary);
   act(std::move(start));
 }
@@ -65,7 +65,7 @@ void Session::cmd_retr(const std::string& argument) {
   if (offset > size) return reply(554, fmt::format("Restart offset {} is beyond the end of the file.", offset));
   std::string text = fmt::format("Opening {} mode data connection for {} ({} bytes).",
                                  binary_ ? "BINARY" : "ASCII", base_name(*path), size);
-  begin_transfer("RETR", text, SendFile{std::move(file), offset, size - offset});
+  begin_transfer("RETR", text, SendFile{std::move(file), offset, size - offset}, std::nullopt, *path);
 }
 
 void Session::cmd_stor(const std::string& argument) { store(argument, false); }
@@ -81,7 +81,8 @@ void Session::store(const std::string& argument, bool append) {
   auto upload = open_upload(*path, append, offset, &in_place);
   if (!upload) return;
   int fd = upload->fd();
-  begin_transfer(append ? "APPE" : "STOR", "Ok to send data.", ReceiveFile{fd, !in_place}, std::move(upload));
+  begin_transfer(append ? "APPE" : "STOR", "Ok to send data.", ReceiveFile{fd, !in_place}, std::move(upload),
+                 *path);
 }
 
 // A new file, or a whole-file replacement, is written to a temporary file
@@ -132,7 +133,7 @@ void Session::cmd_nlst(const std::string& argument) {
 void Session::cmd_mlsd(const std::string& argument) { send_listing(argument, ListingFormat::facts); }
 
 ListingOptions Session::listing_options(ListingFormat format) const {
-  return ListingOptions{format, facts_, access(), config_.clock()};
+  return ListingOptions{format, facts_, access(), config_.clock(), config_.allow_dotfiles};
 }
 
 void Session::send_listing(const std::string& argument, ListingFormat format) {
@@ -164,9 +165,15 @@ void Session::on_transfer_progress(uint64_t bytes_so_far) {
 void Session::on_transfer_finished(TransferResult result, int error) {
   if (!transfer_) return;  // aborted meanwhile
   Transfer transfer = std::move(*transfer_);
-  transfer_.reset();  // an unfinished upload is discarded here
-  if (result == TransferResult::complete && transfer.upload) finish_upload(transfer);
-  else reply_transfer_result(result, error);
+  transfer_.reset();
+  bool complete = result == TransferResult::complete;
+  if (complete && transfer.upload) {
+    complete = finish_upload(transfer);
+  } else {
+    reply_transfer_result(result, error);
+  }
+  log_transfer(transfer, complete);
+  transfer.upload.reset();  // an unfinished upload is discarded here
   if (quit_after_transfer_) {
     reply(221, "Goodbye.");
     return close_control();
@@ -186,11 +193,14 @@ void Session::reply_transfer_result(TransferResult result, int error) {
   reply(451, fmt::format("Local error: {}; transfer aborted.", std::strerror(error)));
 }
 
-void Session::finish_upload(Transfer& transfer) {
+bool Session::finish_upload(Transfer& transfer) {
   int error = transfer.upload->commit();
-  if (error == 0) return reply(226, "Transfer complete.");
-  if (error == EEXIST) return reply(553, "File exists; anonymous users may not overwrite existing files.");
+  if (error == 0) {
+    reply(226, "Transfer complete.");
+    return true;
+  }
   reply_errno(error);
+  return false;
 }
 
 }  // namespace muxd::ftp

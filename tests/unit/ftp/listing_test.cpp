@@ -58,9 +58,9 @@ TEST(ListingFormat, FactsDependOnAccess) {
   auto dir = file_stat(4096, kNow, S_IFDIR | 0755);
   EXPECT_EQ(format_facts(file, kDefaultFacts, Access::full),
             "type=file;size=5;modify=20231114221320;perm=adfrw;");
-  EXPECT_EQ(format_facts(file, kDefaultFacts, Access::anonymous),
+  EXPECT_EQ(format_facts(file, kDefaultFacts, Access::read_only),
             "type=file;size=5;modify=20231114221320;perm=r;");
-  EXPECT_EQ(format_facts(dir, kDefaultFacts, Access::anonymous), "type=dir;modify=20231114221320;perm=elcm;");
+  EXPECT_EQ(format_facts(dir, kDefaultFacts, Access::full), "type=dir;modify=20231114221320;perm=cdeflmp;");
   EXPECT_EQ(format_facts(dir, kFactType | kFactPerm, Access::read_only), "type=dir;perm=el;");
   EXPECT_EQ(format_facts(file, kFactUnixMode, Access::full), "UNIX.mode=0644;");
 }
@@ -79,13 +79,18 @@ TEST(ListingFormat, DescribeAndParseFacts) {
 }
 
 TEST(ListingFormat, ListableNames) {
-  EXPECT_TRUE(listable_name("a"));
-  EXPECT_TRUE(listable_name(".hidden"));
-  EXPECT_FALSE(listable_name("."));
-  EXPECT_FALSE(listable_name(".."));
-  EXPECT_FALSE(listable_name("a\nb"));
-  EXPECT_FALSE(listable_name("a\rb"));
-  EXPECT_FALSE(listable_name(".muxd-upload-0123456789abcdef"));
+  for (bool dotfiles : {false, true}) {
+    EXPECT_TRUE(listable_name("a", dotfiles));
+    EXPECT_TRUE(listable_name("a.b.", dotfiles));
+    EXPECT_FALSE(listable_name(".", dotfiles));
+    EXPECT_FALSE(listable_name("..", dotfiles));
+    EXPECT_FALSE(listable_name("a\nb", dotfiles));
+    EXPECT_FALSE(listable_name("a\rb", dotfiles));
+    EXPECT_FALSE(listable_name(".muxd-upload-0123456789abcdef", dotfiles));  // always private
+  }
+  EXPECT_FALSE(listable_name(".hidden", false));
+  EXPECT_FALSE(listable_name("...", false));
+  EXPECT_TRUE(listable_name(".hidden", true));
 }
 
 class DirectoryListingTest : public ::testing::Test {
@@ -107,10 +112,10 @@ class DirectoryListingTest : public ::testing::Test {
     ::mkfifo(tree_.at("fifo").c_str(), 0644);
   }
 
-  std::string list(const std::string& dir, ListingFormat format, size_t budget = 1 << 16) {
+  std::string list(const std::string& dir, ListingFormat format, size_t budget = 1 << 16, bool dotfiles = false) {
     int error = 0;
     UniqueFd fd = root_.open_directory(dir, &error);
-    ListingOptions options{format, kFactType | kFactSize, Access::full, kNow};
+    ListingOptions options{format, kFactType | kFactSize, Access::full, kNow, dotfiles};
     auto listing = list_directory(root_, dir, std::move(fd), options);
     return drain(*listing, budget);
   }
@@ -125,9 +130,19 @@ TEST_F(DirectoryListingTest, NamesHideWhatCannotBeUsed) {
             (std::set<std::string>{"file one", "sub", "link-in", "link-absolute-dir"}));
 }
 
-TEST_F(DirectoryListingTest, DotfilesAreListed) {
+TEST_F(DirectoryListingTest, DotfilesAreHiddenUnlessAllowed) {
   tree_.write(".profile", "");
-  EXPECT_EQ(lines_of(list("/", ListingFormat::names)).count(".profile"), 1u);
+  tree_.mkdir(".git");
+  for (auto format : {ListingFormat::names, ListingFormat::list, ListingFormat::facts}) {
+    std::string hidden = list("/", format);
+    EXPECT_EQ(hidden.find(".profile"), std::string::npos);
+    EXPECT_EQ(hidden.find(".git"), std::string::npos);
+    EXPECT_NE(hidden.find("file one"), std::string::npos);
+  }
+  auto names = lines_of(list("/", ListingFormat::names, 1 << 16, true));
+  EXPECT_EQ(names.count(".profile"), 1u);
+  EXPECT_EQ(names.count(".git"), 1u);
+  EXPECT_EQ(names.count(".muxd-upload-00000000000000ff"), 0u);
 }
 
 TEST_F(DirectoryListingTest, SymlinksShowTheirTarget) {

@@ -63,15 +63,34 @@ TEST_F(SessionTest, QuotesInDirectoryNames) {
   EXPECT_EQ(send("PWD"), "257 \"/say \"\"hi\"\"\" is the current directory.\r\n");
 }
 
-TEST_F(SessionTest, AnonymousMayCreateDirectoriesOnly) {
+TEST_F(SessionTest, AnonymousIsReadOnlyByDefault) {
   login_anonymous();
-  EXPECT_EQ(send("MKD new dir"), "257 \"/new dir\" created.\r\n");
-  EXPECT_EQ(code("MKD new dir"), 550);
-  EXPECT_EQ(code("RMD new dir"), 550);
+  EXPECT_EQ(send("MKD new dir"), "550 Permission denied: anonymous users may only list and download.\r\n");
+  EXPECT_EQ(code("RMD sub"), 550);
   EXPECT_EQ(code("DELE file.txt"), 550);
   EXPECT_EQ(code("RNFR file.txt"), 550);
-  EXPECT_TRUE(tree_.exists("new dir"));
+  EXPECT_EQ(code("RNTO x"), 503);
+  EXPECT_FALSE(tree_.exists("new dir"));
   EXPECT_EQ(tree_.read("file.txt"), "hello");
+  EXPECT_EQ(code("SIZE file.txt"), 213);
+}
+
+TEST_F(SessionTest, AnonymousWriteGivesANamedUsersRights) {
+  config_.anonymous_write = true;
+  login_anonymous();
+  EXPECT_EQ(send("MKD new dir"), "257 \"/new dir\" created.\r\n");
+  EXPECT_EQ(code("RMD new dir"), 250);
+  EXPECT_EQ(code("RNFR file.txt"), 350);
+  EXPECT_EQ(code("RNTO moved.txt"), 250);
+  EXPECT_EQ(code("DELE moved.txt"), 250);
+  EXPECT_FALSE(tree_.exists("moved.txt"));
+  EXPECT_FALSE(tree_.exists("file.txt"));
+}
+
+TEST_F(SessionTest, NamedUsersWriteWithoutAnonymousWrite) {
+  login_alice();
+  EXPECT_EQ(code("MKD d"), 257);
+  EXPECT_TRUE(tree_.exists("d"));
 }
 
 TEST_F(SessionTest, ReadOnlyRefusesEveryWrite) {
@@ -136,6 +155,65 @@ TEST_F(SessionTest, UploadTemporariesArePrivate) {
   login_alice();
   EXPECT_EQ(code("SIZE .muxd-upload-0000000000000001"), 550);
   EXPECT_EQ(code("DELE .muxd-upload-0000000000000001"), 550);
+}
+
+// Hidden names at any depth: every command refuses them, whether they exist
+// or not, for every user.
+TEST_F(SessionTest, DotfilesAreRefusedByDefault) {
+  tree_.write(".env", "SECRET=1");
+  tree_.mkdir(".git");
+  tree_.write(".git/config", "[core]");
+  tree_.mkdir("sub/.ssh");
+  tree_.write("sub/.ssh/id_rsa", "key");
+  login_alice();
+  const std::string refused = "550 Permission denied: names starting with '.' are hidden.\r\n";
+  EXPECT_EQ(send("SIZE .env"), refused);
+  EXPECT_EQ(send("SIZE .missing"), refused);
+  for (const char* line : {"MDTM .env", "MLST .env", "STAT .env", "STAT .git", "CWD .git", "CWD /sub/.ssh",
+                           "SIZE .git/config", "SIZE sub/.ssh/id_rsa", "SIZE /sub/../.env", "MLST sub/.ssh",
+                           "DELE .env", "RMD .git", "RNFR .env", "MKD .new", "MKD sub/.new", "XCWD .git"}) {
+    EXPECT_EQ(code(line), 550) << line;
+  }
+  EXPECT_EQ(code("CWD sub"), 250);
+  EXPECT_EQ(code("SIZE .ssh/id_rsa"), 550);
+  EXPECT_EQ(code("CWD .ssh"), 550);
+  EXPECT_EQ(code("CWD /.git/.."), 250);  // "/": nothing hidden is reached
+  EXPECT_EQ(code("RNFR file.txt"), 350);
+  EXPECT_EQ(code("RNTO .hidden"), 550);  // a rename cannot hide a file either
+  EXPECT_EQ(code("RNFR file.txt"), 350);
+  EXPECT_EQ(code("RNTO sub/.ssh/file.txt"), 550);
+  EXPECT_TRUE(tree_.exists("file.txt"));
+  EXPECT_TRUE(tree_.exists(".env"));
+  EXPECT_TRUE(tree_.exists(".git/config"));
+  EXPECT_FALSE(tree_.exists(".new"));
+  EXPECT_FALSE(tree_.exists(".hidden"));
+}
+
+TEST_F(SessionTest, DotfilesAllowed) {
+  config_.allow_dotfiles = true;
+  tree_.write(".env", "SECRET=1");
+  tree_.write(".muxd-upload-0000000000000001", "partial");
+  login_alice();
+  EXPECT_EQ(send("SIZE .env"), "213 8\r\n");
+  EXPECT_EQ(code("MKD .made"), 257);
+  EXPECT_EQ(code("CWD .made"), 250);
+  EXPECT_EQ(code("CWD /"), 250);
+  EXPECT_EQ(code("RNFR .env"), 350);
+  EXPECT_EQ(code("RNTO .env2"), 250);
+  EXPECT_EQ(code("SIZE .muxd-upload-0000000000000001"), 550);  // upload temporaries stay private
+  EXPECT_TRUE(tree_.exists(".env2"));
+}
+
+TEST_F(SessionTest, StatOfADirectoryLeavesDotfilesOut) {
+  tree_.write(".env", "x");
+  tree_.write("sub/.hidden", "x");
+  login_anonymous();
+  std::string status = send("STAT /");
+  EXPECT_NE(status.find(" file.txt\r\n"), std::string::npos);
+  EXPECT_EQ(status.find(".env"), std::string::npos);
+  EXPECT_EQ(send("STAT sub").find(".hidden"), std::string::npos);
+  config_.allow_dotfiles = true;
+  EXPECT_NE(send("STAT /").find(" .env\r\n"), std::string::npos);
 }
 
 TEST_F(SessionTest, Mlst) {

@@ -134,7 +134,23 @@ TEST_F(SessionTest, RetrRefusals) {
   EXPECT_TRUE(actions().empty());
 }
 
-TEST_F(SessionTest, AnonymousUploadOfANewFile) {
+TEST_F(SessionTest, AnonymousUsersMayNotUploadByDefault) {
+  login_anonymous();
+  passive();
+  EXPECT_EQ(send("STOR new"), "550 Permission denied: anonymous users may only list and download.\r\n");
+  EXPECT_EQ(code("STOR file.txt"), 550);
+  EXPECT_EQ(code("APPE file.txt"), 550);
+  EXPECT_EQ(code("APPE new"), 550);
+  code("REST 1");
+  EXPECT_EQ(code("STOR file.txt"), 550);
+  EXPECT_EQ(tree_.read("file.txt"), "hello");
+  EXPECT_EQ(tree_.names(), (std::vector<std::string>{"file.txt", "link-out", "sub"}));
+  EXPECT_TRUE(actions().empty());
+  EXPECT_EQ(code("RETR file.txt"), 150);  // downloads are fine
+}
+
+TEST_F(SessionTest, AnonymousWriteLetsAnonymousUpload) {
+  config_.anonymous_write = true;
   login_anonymous();
   passive();
   EXPECT_EQ(send("STOR new file.bin"), "150 Ok to send data.\r\n");
@@ -145,33 +161,24 @@ TEST_F(SessionTest, AnonymousUploadOfANewFile) {
   EXPECT_EQ(finish(), "226 Transfer complete.\r\n");
   EXPECT_EQ(tree_.read("new file.bin"), "payload");
   EXPECT_EQ(tree_.names().size(), 4u);  // sub, file.txt, link-out, new file.bin
+  passive();
+  EXPECT_EQ(code("APPE new file.bin"), 150);  // a named user's rights: appends and overwrites too
+  ASSERT_EQ(::write(std::get<ReceiveFile>(started().payload).fd, "+", 1), 1);
+  finish();
+  EXPECT_EQ(tree_.read("new file.bin"), "payload+");
 }
 
-TEST_F(SessionTest, AnonymousCannotOverwriteAppendOrResume) {
+TEST_F(SessionTest, ReadOnlyOverridesAnonymousWrite) {
+  config_.anonymous_write = true;
+  config_.read_only = true;
   login_anonymous();
   passive();
-  EXPECT_EQ(send("STOR file.txt"), "553 Anonymous users may not overwrite existing files.\r\n");
-  EXPECT_EQ(code("APPE file.txt"), 550);
-  code("REST 1");
-  EXPECT_EQ(code("STOR file.txt"), 553);
-  EXPECT_EQ(tree_.read("file.txt"), "hello");
-  EXPECT_TRUE(actions().empty());
-}
-
-TEST_F(SessionTest, AnonymousUploadLosesARaceWithoutOverwriting) {
-  login_anonymous();
-  passive();
-  EXPECT_EQ(code("STOR race"), 150);
-  int fd = std::get<ReceiveFile>(started().payload).fd;
-  ASSERT_EQ(::write(fd, "mine", 4), 4);
-  tree_.write("race", "theirs");
-  EXPECT_EQ(last_code(finish()), 553);
-  EXPECT_EQ(tree_.read("race"), "theirs");
-  EXPECT_EQ(tree_.names().size(), 4u);
+  EXPECT_EQ(send("STOR new"), "550 Permission denied: the server is read-only.\r\n");
+  EXPECT_FALSE(tree_.exists("new"));
 }
 
 TEST_F(SessionTest, InterruptedUploadLeavesNothing) {
-  login_anonymous();
+  login_alice();
   passive();
   EXPECT_EQ(code("STOR partial"), 150);
   int fd = std::get<ReceiveFile>(started().payload).fd;
@@ -263,7 +270,7 @@ TEST_F(SessionTest, ListRefusals) {
 }
 
 TEST_F(SessionTest, AborDuringATransfer) {
-  login_anonymous();
+  login_alice();
   passive();
   code("STOR partial");
   started();
