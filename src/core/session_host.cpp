@@ -63,8 +63,11 @@ void SessionConnection::apply(const SessionWants& wants) {
   if (connection.closed()) return;
   if (wants.close == SessionWants::Close::now) return connection.close();
   if (TimerQueue* queue = host_.timeout(wants.timeout)) {
-    if (queue != connection.timeout_queue() || wants.restart_timeout)
+    if (queue != connection.timeout_queue() || wants.restart_timeout) {
       connection.arm_timeout(*queue, wants.restart_on_progress);
+    } else {
+      connection.set_restart_on_progress(wants.restart_on_progress);  // the same timeout runs on
+    }
   } else {
     connection.cancel_timeout();
   }

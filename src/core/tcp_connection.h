@@ -95,6 +95,7 @@ class TcpConnection : public Watcher {
   // progress restarts it (a send timeout rather than a deadline).
   void arm_timeout(TimerQueue& queue, bool restart_on_progress = false);
   void cancel_timeout();
+  void set_restart_on_progress(bool on) { restart_on_progress_ = on; }
   const TimerQueue* timeout_queue() const { return timer_queue_; }
 
   bool closed() const { return !fd_.valid(); }
