@@ -79,7 +79,8 @@ class AgainstMuxdTest(ClientBehaviour, ServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls.root = cls.class_resource(FtpRoot())
-        cls.server = cls.start_class_server(start_ftp, cls.root)
+        # The menu and `put` upload as anonymous: that takes --anonymous-write.
+        cls.server = cls.start_class_server(start_ftp, cls.root, "--anonymous-write")
         cls.files = cls.root.root
 
     def test_menu_uploads(self):

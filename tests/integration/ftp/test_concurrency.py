@@ -51,7 +51,7 @@ class ManyClientsTest(unittest.TestCase):
                 errors.append(f"client {index}: {error!r}")
 
         try:
-            with start_ftp(root) as server:
+            with start_ftp(root, "--anonymous-write") as server:  # the clients upload as anonymous
                 threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
                 for thread in threads:
                     thread.start()
@@ -68,7 +68,7 @@ class ManyClientsTest(unittest.TestCase):
 class InterruptedUploadTest(unittest.TestCase):
     def setUp(self):
         self.root = FtpRoot()
-        self.server = start_ftp(self.root)
+        self.server = start_ftp(self.root, "--anonymous-write")  # start_upload is anonymous by default
 
     def tearDown(self):
         self.server.stop()

@@ -55,15 +55,16 @@ class CurlTest(ServerTestCase):
         result = curl(f"{self.url}/missing.bin")
         self.assertNotEqual(result.returncode, 0)
 
-    def test_upload_anonymous(self):
+    def test_anonymous_upload_is_refused(self):
+        # Anonymous users are read-only without --anonymous-write (test_anonymous_access.py).
         local = os.path.join(self.scratch, "curl-up.bin")
         with open(local, "wb") as f:
             f.write(os.urandom(150_000))
         result = curl("-T", local, f"{self.url}/docs/")
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(file_md5(self.root.path("docs/curl-up.bin")), file_md5(local))
-        again = curl("-T", local, f"{self.url}/docs/")  # anonymous: no overwrite
-        self.assertNotEqual(again.returncode, 0)
+        self.assertEqual(result.returncode, 25, result.stderr)  # CURLE_UPLOAD_FAILED
+        self.assertIn(b"550", result.stderr)
+        self.assertFalse(os.path.exists(self.root.path("docs/curl-up.bin")))
+        self.assertEqual(self.root.leftovers(), [])
 
     def test_upload_as_user_overwrites(self):
         local = os.path.join(self.scratch, "user-up.txt")

@@ -63,30 +63,21 @@ class FtplibTest(ServerTestCase):
             reply = ftp.sendcmd("MDTM hello.txt")
             self.assertRegex(reply, r"^213 \d{14}$")
 
-    def test_anonymous_upload_of_a_new_file(self):
-        payload = os.urandom(200_000)
-        with session(self.server) as ftp:
-            ftp.storbinary("STOR anon-upload.bin", io.BytesIO(payload))
-            self.assertEqual(ftp.size("anon-upload.bin"), len(payload))
-            ftp.mkd("anon-dir")
-        self.assertEqual(self.root.read("anon-upload.bin"), payload)
-        self.assertTrue(os.path.isdir(self.root.path("anon-dir")))
-        self.assertEqual(self.root.leftovers(), [])
-
-    def test_anonymous_overwrite_append_delete_rename_are_refused(self):
+    def test_anonymous_users_are_read_only(self):
+        # Without --anonymous-write (test_anonymous_access.py has the flag).
         self.root.write("keep.txt", b"original")
         with session(self.server) as ftp:
-            with self.assertRaisesRegex(ftplib.error_perm, "^553"):
-                ftp.storbinary("STOR keep.txt", io.BytesIO(b"overwritten"))
-            with self.assertRaisesRegex(ftplib.error_perm, "^550"):
-                ftp.storbinary("APPE keep.txt", io.BytesIO(b"appended"))
-            with self.assertRaisesRegex(ftplib.error_perm, "^550"):
-                ftp.delete("keep.txt")
-            with self.assertRaisesRegex(ftplib.error_perm, "^550"):
-                ftp.rename("keep.txt", "moved.txt")
-            with self.assertRaisesRegex(ftplib.error_perm, "^550"):
-                ftp.rmd("docs")
+            for action in (lambda: ftp.storbinary("STOR new.txt", io.BytesIO(b"new")),
+                           lambda: ftp.storbinary("STOR keep.txt", io.BytesIO(b"overwritten")),
+                           lambda: ftp.storbinary("APPE keep.txt", io.BytesIO(b"appended")),
+                           lambda: ftp.mkd("anon-dir"), lambda: ftp.delete("keep.txt"),
+                           lambda: ftp.rename("keep.txt", "moved.txt"), lambda: ftp.rmd("docs")):
+                with self.assertRaisesRegex(ftplib.error_perm, "^550"):
+                    action()
+            self.assertEqual(retr_bytes(ftp, "keep.txt"), b"original")
         self.assertEqual(self.root.read("keep.txt"), b"original")
+        for name in ("new.txt", "anon-dir", "moved.txt"):
+            self.assertFalse(os.path.exists(self.root.path(name)), name)
         self.assertEqual(self.root.leftovers(), [])
 
     def test_named_user_may_do_everything(self):
