@@ -1,7 +1,9 @@
 // Fuzzes the control connection: bytes -> LineFramer -> Session, over a small
 // scratch root made fresh for every input. The first byte picks how the fake
 // driver behaves (passive listeners failing, transfers finishing at once or
-// only at the end, and how they end), so queueing and aborts are reached too.
+// only at the end, and how they end), so queueing and aborts are reached too,
+// and the server's flags (--read-only, --anonymous-write, --dotfiles allow).
+// The session's log events are formatted as the log would write them.
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -11,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "ftp/ftp_log.h"
 #include "ftp/line_framer.h"
 #include "ftp/root_directory.h"
 #include "ftp/session.h"
@@ -33,6 +36,7 @@ class ScratchRoot {
     std::filesystem::create_directory(path_ + "/dir");
     std::ofstream(path_ + "/file") << "hello";
     std::ofstream(path_ + "/dir/inner") << "x";
+    std::ofstream(path_ + "/.hidden") << "dot";
     std::filesystem::create_symlink("/etc", path_ + "/out");
   }
   ~ScratchRoot() { std::filesystem::remove_all(path_); }
@@ -57,6 +61,7 @@ class FakeDriver {
       if (status == LineFramer::Status::too_long) session_.on_line_too_long();
       drain();
     }
+    if (session_.transfer_active() && (mode_ & 0x10)) session_.on_disconnect();  // a vanished client
     if (session_.transfer_active()) finish();
     session_.on_idle_timeout();
     drain();
@@ -65,6 +70,7 @@ class FakeDriver {
  private:
   void drain() {
     session_.take_replies();
+    for (const LogEvent& event : session_.take_log_events()) check_log_line(event);
     for (Action& action : session_.take_actions()) {
       if (std::holds_alternative<OpenPassive>(action)) {
         session_.on_passive_opened((mode_ & 1) ? std::nullopt : std::optional<uint16_t>(50000));
@@ -73,6 +79,21 @@ class FakeDriver {
       }
     }
     if (session_.transfer_active() && (mode_ & 2)) finish();
+  }
+
+  // A log line is one line whatever the names in it: no control byte but
+  // its final newline, and exactly the expected number of fields.
+  static void check_log_line(const LogEvent& event) {
+    std::string line;
+    append_log_line(line, event, "127.0.0.1", "T");
+    size_t spaces = 0;
+    for (size_t i = 0; i + 1 < line.size(); ++i) {
+      auto c = static_cast<unsigned char>(line[i]);
+      if (c < 0x20 || c >= 0x7f) __builtin_trap();
+      spaces += c == ' ';
+    }
+    size_t expected = std::holds_alternative<LoginEvent>(event) ? 3 : 8;
+    if (line.back() != '\n' || spaces != expected) __builtin_trap();
   }
 
   void play(StartTransfer& start) {
@@ -105,7 +126,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   SessionConfig config;
   config.root = &root;
   config.read_only = (data[0] & 0x80) != 0;
+  config.anonymous_write = (data[0] & 0x40) != 0;
+  config.allow_dotfiles = (data[0] & 0x20) != 0;
   config.clock = [] { return std::time_t{1700000000}; };
+  config.steady_clock = [] { return std::chrono::steady_clock::time_point{}; };
   Session session(config, *SocketAddress::parse("127.0.0.1:40000"), *SocketAddress::parse("127.0.0.1:2121"));
   session.start();
   FakeDriver driver(session, data[0]);
