@@ -140,6 +140,19 @@ class LogLinesTest(ServerTestCase):
         self.assertFalse(os.path.exists(self.root.path("cut.bin")))
         self.assertFalse(os.path.exists(self.root.path("vanished.bin")))
 
+    def test_server_stop_logs_an_upload_in_flight_incomplete(self):
+        sock, reader = raw_login(self.server, *ALICE)
+        port = passive_port(sock, reader)
+        upload = socket.create_connection((self.server.host, port), timeout=10)
+        with sock, reader, upload:
+            self.assertTrue(command(sock, reader, "STOR stopped.bin").startswith("150"))
+            upload.sendall(os.urandom(50_000))
+            self.assertTrue(wait_until(lambda: len(self.root.leftovers()) == 1))
+            log_lines = self.stop()
+        self.assertEqual([(t[3], t[4], t[5], t[6]) for t in transfers(log_lines)],
+                         [("/stopped.bin", "i", "alice", "i")])
+        self.assertEqual(self.root.leftovers(), [])
+
     def test_names_cannot_forge_lines(self):
         sock, reader = raw_control(self.server)
         with sock, reader:
