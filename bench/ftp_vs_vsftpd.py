@@ -90,7 +90,7 @@ class ServerRun:
         self.port = free_port()
         if kind == "muxd":
             argv = [muxd, "ftp", "--root", data, "--listen", f"127.0.0.1:{self.port}", "--workers", "1",
-                    "--max-clients", "0", "--max-per-ip", "0", "--read-only"]
+                    "--max-clients", "0", "--max-per-ip", "0", "--read-only", "--log", "off"]  # vsftpd logs nothing either
         else:
             config = Path(workdir) / "vsftpd.conf"
             config.write_text(VSFTPD_CONFIG.format(port=self.port, root=data))
