@@ -11,18 +11,19 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <cstring>
+#include <cerrno>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/socket.h"
+#include "loopback.h"
 
 namespace muxd {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
+using namespace test;
 
 // Lowers the soft RLIMIT_NOFILE for the test's scope, then restores it.
 class DescriptorLimit {
@@ -61,6 +62,13 @@ class Filler {
 // Generous: enough below the real limit for the test's own descriptors.
 constexpr rlim_t kLowLimit = 256;
 
+// For its scope: the limit lowered to kLowLimit and every free descriptor taken.
+struct OutOfDescriptors {
+  DescriptorLimit limit{kLowLimit};
+  Filler filler;
+  OutOfDescriptors() { filler.fill(); }
+};
+
 // The ASan tree has UBSan, whose vptr check probes memory through a pipe on
 // every virtual call: out of descriptors it reports false "invalid vptr" errors.
 #if defined(__SANITIZE_ADDRESS__)
@@ -84,11 +92,11 @@ Clock::duration thread_cpu(std::thread& thread) {
   return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
-// A client socket made before the descriptors run out; connect() needs none.
-UniqueFd client_socket() { return UniqueFd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)); }
-
-void connect_to(const UniqueFd& client, const SocketAddress& address) {
-  EXPECT_EQ(::connect(client.get(), address.get(), address.length()), 0) << std::strerror(errno);
+// `thread` used under 300 ms of CPU since it had used `before`: it waited, it did not spin.
+void expect_no_spinning(std::thread& thread, Clock::duration before) {
+  auto cpu = thread_cpu(thread) - before;
+  EXPECT_LT(cpu, 300ms) << "the acceptor's thread used "
+                        << std::chrono::duration_cast<std::chrono::milliseconds>(cpu).count() << " ms of CPU";
 }
 
 // True when the server closed or reset the connection within `limit`.
@@ -104,20 +112,17 @@ bool still_open(const UniqueFd& client) {
   return ::poll(&ready, 1, 0) == 0;
 }
 
-template <typename Predicate>
-bool wait_for(Predicate predicate, std::chrono::milliseconds limit = 5s) {
-  auto deadline = Clock::now() + limit;
-  while (!predicate()) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
-
 size_t count_lines_with(const std::string& log, const std::string& needle) {
   size_t count = 0;
   for (size_t at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++count;
   return count;
+}
+
+// Out of descriptors for about 1.5 s: the acceptor said so, at most once a second.
+void expect_a_short_accept_log(const std::string& log) {
+  size_t lines = count_lines_with(log, "accept:");
+  EXPECT_GE(lines, 1u) << log;
+  EXPECT_LE(lines, 3u) << "at most one line per second:\n" << log;
 }
 
 // A server loop on its own thread whose acceptor keeps every connection it gets.
@@ -140,10 +145,11 @@ struct Server {
   void run() {
     thread = std::thread([this] { loop.run(); });
   }
-  ~Server() {
+  void stop() {
     loop.quit();
     if (thread.joinable()) thread.join();
   }
+  ~Server() { stop(); }
 };
 
 TEST(AcceptorOutOfDescriptors, ShedsConnectionsWithoutSpinningAndAcceptsAgainAfterwards) {
@@ -157,9 +163,7 @@ TEST(AcceptorOutOfDescriptors, ShedsConnectionsWithoutSpinningAndAcceptsAgainAft
   testing::internal::CaptureStderr();
   server.run();
   {
-    DescriptorLimit limit(kLowLimit);
-    Filler filler;
-    filler.fill();
+    OutOfDescriptors exhausted;
     ASSERT_TRUE(out_of_descriptors());
     auto cpu_before = thread_cpu(server.thread);
     auto started = Clock::now();
@@ -169,21 +173,16 @@ TEST(AcceptorOutOfDescriptors, ShedsConnectionsWithoutSpinningAndAcceptsAgainAft
     }
     // Out of descriptors for a while longer: the acceptor must not spin meanwhile.
     std::this_thread::sleep_until(started + 1500ms);
-    auto cpu = thread_cpu(server.thread) - cpu_before;
-    EXPECT_LT(cpu, 300ms) << "the acceptor's thread used "
-                          << std::chrono::duration_cast<std::chrono::milliseconds>(cpu).count() << " ms of CPU";
+    expect_no_spinning(server.thread, cpu_before);
     EXPECT_EQ(server.accepted, 0);
   }
   // Descriptors are back: new connections are accepted (the acceptor never stopped for good).
   for (auto& client : later) connect_to(client, server.address);
-  EXPECT_TRUE(wait_for([&] { return server.accepted == 5; })) << server.accepted << " of 5 accepted";
+  EXPECT_TRUE(wait_for([&] { return server.accepted == 5; }, 5s)) << server.accepted << " of 5 accepted";
   for (auto& client : later) EXPECT_TRUE(still_open(client));
-  server.loop.quit();
-  server.thread.join();
+  server.stop();
   std::string log = testing::internal::GetCapturedStderr();
-  size_t lines = count_lines_with(log, "accept:");
-  EXPECT_GE(lines, 1u) << log;
-  EXPECT_LE(lines, 3u) << "at most one line per second:\n" << log;
+  expect_a_short_accept_log(log);
   EXPECT_NE(log.find("Too many open files"), std::string::npos) << log;
 }
 
@@ -200,9 +199,7 @@ TEST(AcceptorOutOfDescriptors, WithoutASparePausesAndListensAgainWhenDescriptors
   for (int i = 0; i < 5; ++i) waiting.push_back(client_socket());
   testing::internal::CaptureStderr();
   {
-    DescriptorLimit limit(kLowLimit);
-    Filler filler;
-    filler.fill();
+    OutOfDescriptors exhausted;
     ASSERT_TRUE(out_of_descriptors());
     server.make_acceptor();  // no spare descriptor to be had
     server.run();
@@ -210,9 +207,7 @@ TEST(AcceptorOutOfDescriptors, WithoutASparePausesAndListensAgainWhenDescriptors
     auto started = Clock::now();
     for (auto& client : waiting) connect_to(client, server.address);
     std::this_thread::sleep_until(started + 1500ms);
-    auto cpu = thread_cpu(server.thread) - cpu_before;
-    EXPECT_LT(cpu, 300ms) << "the acceptor's thread used "
-                          << std::chrono::duration_cast<std::chrono::milliseconds>(cpu).count() << " ms of CPU";
+    expect_no_spinning(server.thread, cpu_before);
     EXPECT_EQ(server.accepted, 0);
   }
   // Each waiting client is now accepted or was refused: none is left hanging.
@@ -221,19 +216,16 @@ TEST(AcceptorOutOfDescriptors, WithoutASparePausesAndListensAgainWhenDescriptors
     for (auto& client : waiting) refused += !still_open(client);
     return server.accepted + refused == 5;
   };
-  EXPECT_TRUE(wait_for(settled)) << server.accepted << " accepted";
+  EXPECT_TRUE(wait_for(settled, 5s)) << server.accepted << " accepted";
   // And it listens again.
   int before = server.accepted;
   UniqueFd another = client_socket();
   connect_to(another, server.address);
-  EXPECT_TRUE(wait_for([&] { return server.accepted == before + 1; }));
+  EXPECT_TRUE(wait_for([&] { return server.accepted == before + 1; }, 5s));
   EXPECT_TRUE(still_open(another));
-  server.loop.quit();
-  server.thread.join();
+  server.stop();
   std::string log = testing::internal::GetCapturedStderr();
-  size_t lines = count_lines_with(log, "accept:");
-  EXPECT_GE(lines, 1u) << log;
-  EXPECT_LE(lines, 3u) << "at most one line per second:\n" << log;
+  expect_a_short_accept_log(log);
 }
 
 // Regression test (the bug it found is fixed): in a multi-worker server one worker's shed_one_connection()
@@ -261,9 +253,7 @@ TEST(AcceptorOutOfDescriptors, AnAcceptorThatLostItsSpareStillRefusesItsClients)
   for (int i = 0; i < 16; ++i) clients.push_back(client_socket());
   testing::internal::CaptureStderr();
   {
-    DescriptorLimit limit(kLowLimit);
-    Filler filler;
-    filler.fill();
+    OutOfDescriptors exhausted;
     ASSERT_TRUE(out_of_descriptors());
     Acceptor starved(loop, std::move(starved_fd), keep);
     fed.start();
@@ -301,9 +291,7 @@ TEST(AcceptorOutOfDescriptors, TheLogCountsOnlyConnectionsReallyRefused) {
   testing::internal::CaptureStderr();
   server.run();
   {
-    DescriptorLimit limit(kLowLimit);
-    Filler filler;
-    filler.fill();
+    OutOfDescriptors exhausted;
     ASSERT_TRUE(out_of_descriptors());
     connect_to(first, server.address);
     EXPECT_TRUE(closed_within(first, 5s));
@@ -312,8 +300,7 @@ TEST(AcceptorOutOfDescriptors, TheLogCountsOnlyConnectionsReallyRefused) {
     EXPECT_TRUE(closed_within(second, 5s));
     std::this_thread::sleep_for(100ms);
   }
-  server.loop.quit();
-  server.thread.join();
+  server.stop();
   std::string log = testing::internal::GetCapturedStderr();
   EXPECT_EQ(count_lines_with(log, "accept:"), 2u) << log;
   EXPECT_EQ(count_lines_with(log, "(1 refused since the last report)"), 2u) << log;
@@ -342,7 +329,7 @@ TEST(Acceptor, AcceptsABurstOfConnectionsAcrossWakeUps) {
     clients.push_back(client_socket());
     connect_to(clients.back(), server.address);
   }
-  EXPECT_TRUE(wait_for([&] { return server.accepted == 200; })) << server.accepted;
+  EXPECT_TRUE(wait_for([&] { return server.accepted == 200; }, 5s)) << server.accepted;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "core/signals.h"
 #include "core/timer_queue.h"
 #include "core/worker_pool.h"
+#include "loopback.h"
 
 namespace muxd {
 namespace {
@@ -119,12 +120,23 @@ struct Fault : std::runtime_error {
 // Runs the loop with stderr captured; returns what was logged. `safety` ends a
 // loop the test failed to quit.
 std::string run_logged(EventLoop& loop, std::chrono::milliseconds safety = 5s) {
-  auto id = loop.run_after(safety, [&loop] { loop.quit(); });
   testing::internal::CaptureStderr();
-  loop.run();
-  std::string log = testing::internal::GetCapturedStderr();
-  loop.cancel(id);
-  return log;
+  test::run_for(loop, safety);
+  return testing::internal::GetCapturedStderr();
+}
+
+// The test queued a callback that pushes 1 onto `order` and throws `fault`, and
+// one after it that pushes 2. This pushes 3 and quits after `delay`, runs the
+// loop, and expects that all three ran and that the fault was logged.
+void expect_run_goes_on(EventLoop& loop, std::vector<int>& order, std::chrono::milliseconds delay,
+                        const std::string& fault) {
+  loop.run_after(delay, [&] {
+    order.push_back(3);
+    loop.quit();
+  });
+  std::string log = run_logged(loop);
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
+  EXPECT_NE(log.find(fault), std::string::npos) << log;
 }
 
 TEST(EventLoopFaults, AThrowingPostedFunctionDoesNotEndRun) {
@@ -137,13 +149,7 @@ TEST(EventLoopFaults, AThrowingPostedFunctionDoesNotEndRun) {
     });
     loop.post([&] { order.push_back(2); });  // same batch, after the throw
   });
-  loop.run_after(20ms, [&] {
-    order.push_back(3);
-    loop.quit();
-  });
-  std::string log = run_logged(loop);
-  EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
-  EXPECT_NE(log.find("posted fault"), std::string::npos) << log;
+  expect_run_goes_on(loop, order, 20ms, "posted fault");
 }
 
 TEST(EventLoopFaults, AThrowingOneOffTimerDoesNotEndRun) {
@@ -154,13 +160,7 @@ TEST(EventLoopFaults, AThrowingOneOffTimerDoesNotEndRun) {
     throw Fault("timer fault");
   });
   loop.run_after(1ms, [&] { order.push_back(2); });
-  loop.run_after(30ms, [&] {
-    order.push_back(3);
-    loop.quit();
-  });
-  std::string log = run_logged(loop);
-  EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
-  EXPECT_NE(log.find("timer fault"), std::string::npos) << log;
+  expect_run_goes_on(loop, order, 30ms, "timer fault");
 }
 
 TEST(EventLoopFaults, AThrowingTimerQueueTimerDoesNotEndRunAndTheOthersStillFire) {

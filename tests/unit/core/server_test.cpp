@@ -14,22 +14,13 @@
 #include <thread>
 
 #include "core/socket.h"
+#include "loopback.h"
 
 namespace muxd {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
-
-template <typename Predicate>
-bool wait_for(Predicate predicate, std::chrono::milliseconds limit = 10s) {
-  auto deadline = Clock::now() + limit;
-  while (!predicate()) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
+using namespace test;
 
 TEST(Server, RaiseDescriptorLimitLiftsTheSoftLimitToTheHardOne) {
   rlimit saved{};
@@ -106,7 +97,7 @@ struct RunningServer {
 int connect_count(const SocketAddress& address, int count) {
   int connected = 0;
   for (int i = 0; i < count; ++i) {
-    UniqueFd client(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd client = client_socket();
     if (::connect(client.get(), address.get(), address.length()) == 0) ++connected;
   }
   return connected;

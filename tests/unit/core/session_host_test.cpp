@@ -1,14 +1,11 @@
 #include "core/session_host.h"
 
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
-#include <cstring>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -17,84 +14,13 @@
 
 #include "core/socket.h"
 #include "core/timer_queue.h"
+#include "loopback.h"
 
 namespace muxd {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
-
-struct Pair {
-  UniqueFd client;  // blocking: the test's peer
-  UniqueFd server;  // non-blocking, as accepted
-};
-
-Pair loopback_pair(int client_rcvbuf = 0) {
-  ::signal(SIGPIPE, SIG_IGN);
-  UniqueFd listener = listen_tcp(*SocketAddress::parse("127.0.0.1:0"), 16);
-  SocketAddress address = local_address(listener.get());
-  Pair pair;
-  pair.client.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (client_rcvbuf)
-    ::setsockopt(pair.client.get(), SOL_SOCKET, SO_RCVBUF, &client_rcvbuf, sizeof client_rcvbuf);
-  EXPECT_EQ(::connect(pair.client.get(), address.get(), address.length()), 0);
-  pollfd ready{listener.get(), POLLIN, 0};
-  EXPECT_EQ(::poll(&ready, 1, 5000), 1);
-  pair.server.reset(::accept4(listener.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-  EXPECT_TRUE(pair.server.valid());
-  return pair;
-}
-
-void write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    ASSERT_GT(n, 0) << std::strerror(errno);
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-bool wait_unread(int fd, int bytes, std::chrono::milliseconds limit = 5s) {
-  auto deadline = Clock::now() + limit;
-  int unread = 0;
-  while (Clock::now() < deadline) {
-    if (::ioctl(fd, FIONREAD, &unread) == 0 && unread >= bytes) return true;
-    std::this_thread::sleep_for(1ms);
-  }
-  return false;
-}
-
-struct ReadResult {
-  enum End { eof, reset, timeout };
-  std::string data;
-  End end = timeout;
-};
-
-// Reads until EOF, reset, `until` seen (end stays timeout) or the deadline.
-ReadResult read_until(int fd, std::string_view until = {}, std::chrono::milliseconds limit = 10s) {
-  ReadResult result;
-  auto deadline = Clock::now() + limit;
-  char buffer[65536];
-  for (;;) {
-    if (!until.empty() && result.data.find(until) != std::string::npos) return result;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return result;
-    pollfd ready{fd, POLLIN, 0};
-    if (::poll(&ready, 1, static_cast<int>(left)) <= 0) continue;
-    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n > 0) {
-      result.data.append(buffer, static_cast<size_t>(n));
-      continue;
-    }
-    result.end = n == 0 ? ReadResult::eof : ReadResult::reset;
-    return result;
-  }
-}
-
-void run_for(EventLoop& loop, std::chrono::milliseconds safety) {
-  auto id = loop.run_after(safety, [&loop] { loop.quit(); });
-  loop.run();
-  loop.cancel(id);
-}
+using namespace test;
 
 struct Fault : std::runtime_error {
   Fault() : std::runtime_error("session fault for the test") {}
@@ -185,6 +111,20 @@ bool start(SessionHost& host, UniqueFd fd, std::unique_ptr<StreamSession> sessio
   return host.start(std::move(fd), peer, std::move(session), how);
 }
 
+// Sends `request` from a client thread and reads until the server closes,
+// while the loop runs; the loop quits once the client is done.
+ReadResult exchange(EventLoop& loop, int client, std::string_view request) {
+  ReadResult got;
+  std::thread thread([&] {
+    write_all(client, request);
+    got = read_until(client);
+    loop.run_in_loop([&] { loop.quit(); });
+  });
+  run_for(loop, 10s);
+  thread.join();
+  return got;
+}
+
 TEST(SessionHost, DrivesASessionAndDestroysItAfterItCloses) {
   EventLoop loop;
   SessionHost host(loop, {});
@@ -192,14 +132,7 @@ TEST(SessionHost, DrivesASessionAndDestroysItAfterItCloses) {
   Pair pair = loopback_pair();
   ASSERT_TRUE(start(host, std::move(pair.server), std::make_unique<LineSession>(record)));
   EXPECT_EQ(host.size(), 1u);
-  ReadResult got;
-  std::thread client([&] {
-    write_all(pair.client.get(), "hello\nquit\n");
-    got = read_until(pair.client.get());
-    loop.run_in_loop([&] { loop.quit(); });
-  });
-  run_for(loop, 10s);
-  client.join();
+  ReadResult got = exchange(loop, pair.client.get(), "hello\nquit\n");
   EXPECT_EQ(got.data, "ok hello\nbye\n");
   EXPECT_EQ(got.end, ReadResult::eof);
   EXPECT_EQ(host.size(), 0u);
@@ -242,14 +175,7 @@ TEST(SessionHost, RequestsBeyondTheOutputBudgetAreOfferedAgain) {
   auto session = std::make_unique<LineSession>(record);
   session->one_per_call = true;
   ASSERT_TRUE(start(host, std::move(pair.server), std::move(session)));
-  ReadResult got;
-  std::thread client([&] {
-    write_all(pair.client.get(), "a\nb\nc\nquit\n");
-    got = read_until(pair.client.get());
-    loop.run_in_loop([&] { loop.quit(); });
-  });
-  run_for(loop, 10s);
-  client.join();
+  ReadResult got = exchange(loop, pair.client.get(), "a\nb\nc\nquit\n");
   EXPECT_EQ(got.data, "ok a\nok b\nok c\nbye\n");
   EXPECT_EQ(got.end, ReadResult::eof);
 }

@@ -1,113 +1,32 @@
 #include "core/tcp_connection.h"
 
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
-#include <cstring>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/acceptor.h"
 #include "core/socket.h"
+#include "loopback.h"
 
 namespace muxd {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
+using namespace test;
 
-// ---- loopback helpers -------------------------------------------------------
-
-// A connected loopback pair: `client` blocking (the test's peer), `server`
-// non-blocking, as the acceptor hands it over.
-struct Pair {
-  UniqueFd client;
-  UniqueFd server;
-};
-
-Pair loopback_pair(int client_rcvbuf = 0, int server_sndbuf = 0) {
-  ::signal(SIGPIPE, SIG_IGN);
-  UniqueFd listener = listen_tcp(*SocketAddress::parse("127.0.0.1:0"), 16);
-  SocketAddress address = local_address(listener.get());
-  Pair pair;
-  pair.client.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (client_rcvbuf)
-    ::setsockopt(pair.client.get(), SOL_SOCKET, SO_RCVBUF, &client_rcvbuf, sizeof client_rcvbuf);
-  EXPECT_EQ(::connect(pair.client.get(), address.get(), address.length()), 0);
-  pollfd ready{listener.get(), POLLIN, 0};
-  EXPECT_EQ(::poll(&ready, 1, 5000), 1);
-  pair.server.reset(::accept4(listener.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-  EXPECT_TRUE(pair.server.valid());
-  if (server_sndbuf)
-    ::setsockopt(pair.server.get(), SOL_SOCKET, SO_SNDBUF, &server_sndbuf, sizeof server_sndbuf);
-  return pair;
-}
-
-void write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    ASSERT_GT(n, 0) << std::strerror(errno);
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-// Waits (bounded) until `fd` has `bytes` unread bytes in its receive queue,
-// so that the next read(2) takes them in one go.
-bool wait_unread(int fd, int bytes, std::chrono::milliseconds limit = 5s) {
-  auto deadline = Clock::now() + limit;
-  int unread = 0;
-  while (Clock::now() < deadline) {
-    if (::ioctl(fd, FIONREAD, &unread) == 0 && unread >= bytes) return unread == bytes;
-    std::this_thread::sleep_for(1ms);
-  }
-  return false;
-}
-
-struct ReadResult {
-  enum End { eof, reset, timeout };
-  std::string data;
-  End end = timeout;
-};
-
-// Reads until EOF, reset or the deadline; `pace` sleeps between reads (a slow reader).
-ReadResult read_until_end(int fd, std::chrono::milliseconds limit = 10s,
-                          std::chrono::milliseconds pace = 0ms, size_t chunk = 65536) {
-  ReadResult result;
-  auto deadline = Clock::now() + limit;
-  std::string buffer(chunk, '\0');
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return result;
-    pollfd ready{fd, POLLIN, 0};
-    if (::poll(&ready, 1, static_cast<int>(left)) <= 0) continue;
-    ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
-    if (n > 0) {
-      result.data.append(buffer.data(), static_cast<size_t>(n));
-      if (pace.count()) std::this_thread::sleep_for(pace);
-      continue;
-    }
-    result.end = n == 0 ? ReadResult::eof : ReadResult::reset;
-    return result;
-  }
-}
+// ---- helpers ---------------------------------------------------------------
 
 std::string pattern(size_t size) {
   std::string bytes(size, '\0');
   for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
   return bytes;
-}
-
-void run_for(EventLoop& loop, std::chrono::milliseconds safety) {
-  auto id = loop.run_after(safety, [&loop] { loop.quit(); });
-  loop.run();
-  loop.cancel(id);
 }
 
 // A handler made of hooks; without one, it consumes data and keeps the defaults.
@@ -426,27 +345,38 @@ TEST(TcpConnectionClose, ALargeReplyDrainsThenEofFollows) {
   EXPECT_EQ(handler.closes, std::vector<CloseReason>{CloseReason::local});
 }
 
-// The last bytes go out with MSG_MORE (they leave with the FIN): they must
-// still arrive, whole, and be followed by EOF.
-TEST(TcpConnectionClose, QueuedBytesFlushedAfterCloseAfterDrainArriveThenEof) {
+// On the first input the handler calls `answer`, which queues a reply through
+// output() and closes after drain; the loop runs for `run` at most, then the
+// peer must read `expected` and EOF within `read`.
+void expect_the_answer_then_eof(std::function<void(TcpConnection&)> answer, std::string_view expected,
+                                std::chrono::milliseconds run, std::chrono::milliseconds read) {
   EventLoop loop;
   Pair pair = loopback_pair();
   Hooks handler;
   handler.data = [&](TcpConnection& connection, Buffer& input) {
     input.consume(input.size());
+    answer(connection);
+  };
+  TcpConnection connection(loop, std::move(pair.server), &handler);
+  connection.start();
+  write_all(pair.client.get(), "x");
+  run_for(loop, run);
+  ReadResult got = read_until_end(pair.client.get(), read);
+  EXPECT_EQ(got.data, expected);
+  EXPECT_EQ(got.end, ReadResult::eof);
+  EXPECT_EQ(handler.closes, std::vector<CloseReason>{CloseReason::local});
+}
+
+// The last bytes go out with MSG_MORE (they leave with the FIN): they must
+// still arrive, whole, and be followed by EOF.
+TEST(TcpConnectionClose, QueuedBytesFlushedAfterCloseAfterDrainArriveThenEof) {
+  auto answer = [](TcpConnection& connection) {
     connection.output().append("HTTP/1.1 200 OK\r\n\r\n");
     connection.output().append("the last words");
     connection.close_after_drain();
     connection.flush();
   };
-  TcpConnection connection(loop, std::move(pair.server), &handler);
-  connection.start();
-  write_all(pair.client.get(), "x");
-  run_for(loop, 5s);
-  ReadResult got = read_until_end(pair.client.get(), 5s);
-  EXPECT_EQ(got.data, "HTTP/1.1 200 OK\r\n\r\nthe last words");
-  EXPECT_EQ(got.end, ReadResult::eof);
-  EXPECT_EQ(handler.closes, std::vector<CloseReason>{CloseReason::local});
+  expect_the_answer_then_eof(answer, "HTTP/1.1 200 OK\r\n\r\nthe last words", 5s, 5s);
 }
 
 // Regression test (the bug it found is fixed): close_after_drain() says "Sends what is queued, then
@@ -454,22 +384,11 @@ TEST(TcpConnectionClose, QueuedBytesFlushedAfterCloseAfterDrainArriveThenEof) {
 // sets a flag: nothing writes them and EPOLLOUT is not asked for, so the reply
 // and the close wait until the peer happens to send something (or forever).
 TEST(TcpConnectionClose, CloseAfterDrainSendsBytesQueuedWithoutFlush) {
-  EventLoop loop;
-  Pair pair = loopback_pair();
-  Hooks handler;
-  handler.data = [&](TcpConnection& connection, Buffer& input) {
-    input.consume(input.size());
+  auto answer = [](TcpConnection& connection) {
     connection.output().append("bye");
-    connection.close_after_drain();
+    connection.close_after_drain();  // no flush()
   };
-  TcpConnection connection(loop, std::move(pair.server), &handler);
-  connection.start();
-  write_all(pair.client.get(), "x");
-  run_for(loop, 2s);
-  ReadResult got = read_until_end(pair.client.get(), 1s);
-  EXPECT_EQ(got.data, "bye");
-  EXPECT_EQ(got.end, ReadResult::eof);
-  EXPECT_EQ(handler.closes, std::vector<CloseReason>{CloseReason::local});
+  expect_the_answer_then_eof(answer, "bye", 2s, 1s);
 }
 
 // ---- lingering close ------------------------------------------------------------
@@ -566,8 +485,10 @@ TEST(TcpConnectionLinger, APeerThatNeverClosesIsCutAtTheArmedTimeout) {
 }
 
 // Input the handler left unread says the peer may still be sending: a plain
-// close_after_drain() lingers too.
-TEST(TcpConnectionLinger, AKeptTailMakesAPlainCloseAfterDrainLinger) {
+// close_after_drain() lingers too. The handler answers "ask\n" with "no" and
+// leaves "and more" unread; `reads` is how the input arrives, one read each.
+// The close lingers until the peer closes, and the peer gets the answer, then EOF.
+void expect_a_plain_close_after_drain_lingers(std::initializer_list<std::string> reads) {
   EventLoop loop;
   TimerQueue linger_timeout(loop, 10s);
   Pair pair = loopback_pair();
@@ -584,8 +505,7 @@ TEST(TcpConnectionLinger, AKeptTailMakesAPlainCloseAfterDrainLinger) {
   };
   TcpConnection connection(loop, std::move(pair.server), &handler);
   connection.start();
-  feed(connection, pair.client.get(), "as");
-  feed(connection, pair.client.get(), "k\nand more");
+  for (const std::string& bytes : reads) feed(connection, pair.client.get(), bytes);
   EXPECT_TRUE(lingering);
   ::shutdown(pair.client.get(), SHUT_WR);
   run_for(loop, 10s);
@@ -595,34 +515,18 @@ TEST(TcpConnectionLinger, AKeptTailMakesAPlainCloseAfterDrainLinger) {
   EXPECT_EQ(got.end, ReadResult::eof);
 }
 
+// The unread bytes are a tail kept in the connection's own buffer.
+TEST(TcpConnectionLinger, AKeptTailMakesAPlainCloseAfterDrainLinger) {
+  expect_a_plain_close_after_drain_lingers({"as", "k\nand more"});
+}
+
 // Regression test (the bug it found is fixed): the rule above depends on where the unread bytes are. On a
 // first read they sit in the loop's scratch buffer, which close_after_drain()
 // does not look at (it checks only the connection's own input_), so the same
 // handler closes at once without lingering, and a peer still sending gets RST.
 // Expected: unread input lingers whichever buffer holds it.
 TEST(TcpConnectionLinger, InputLeftUnreadOnAFirstReadMakesAPlainCloseAfterDrainLinger) {
-  EventLoop loop;
-  TimerQueue linger_timeout(loop, 10s);
-  Pair pair = loopback_pair();
-  Hooks handler;
-  bool lingering = false;
-  handler.data = [&](TcpConnection& connection, Buffer& input) {
-    input.consume(4);  // "ask\n"; "and more" stays unread
-    connection.send("no");
-    connection.arm_timeout(linger_timeout);
-    connection.close_after_drain();
-    lingering = connection.lingering();
-  };
-  TcpConnection connection(loop, std::move(pair.server), &handler);
-  connection.start();
-  feed(connection, pair.client.get(), "ask\nand more");
-  EXPECT_TRUE(lingering);
-  ::shutdown(pair.client.get(), SHUT_WR);
-  run_for(loop, 10s);
-  EXPECT_EQ(handler.closes, std::vector<CloseReason>{CloseReason::local});
-  ReadResult got = read_until_end(pair.client.get(), 2s);
-  EXPECT_EQ(got.data, "no");
-  EXPECT_EQ(got.end, ReadResult::eof);
+  expect_a_plain_close_after_drain_lingers({"ask\nand more"});
 }
 
 // ---- timeouts -------------------------------------------------------------------
@@ -866,8 +770,8 @@ struct ReadFirstServer {
 };
 
 UniqueFd connect_and_send(const SocketAddress& address, std::string_view bytes) {
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  EXPECT_EQ(::connect(fd.get(), address.get(), address.length()), 0);
+  UniqueFd fd = client_socket();
+  connect_to(fd, address);
   write_all(fd.get(), bytes);
   return fd;
 }
