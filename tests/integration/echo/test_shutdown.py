@@ -8,6 +8,7 @@ import time
 import unittest
 
 from echo_support import TIMEOUT, Client, connection_refused, start_echo, wait_until
+from harness import skip_under_sanitizers
 
 EXIT_BOUND = 20  # seconds
 
@@ -73,6 +74,10 @@ class ShutdownTest(unittest.TestCase):
                 stuck.close()  # now it can finish
             self.assertEqual(server.wait(EXIT_BOUND), 0, server.stderr())
 
+    # Its premise (the server's own queue holds replies the client never reads) rests on timing: under
+    # TSan on a loaded machine the server was once seen with everything handed to the kernel, so it
+    # rightly closed at once (1 run in 3).
+    @skip_under_sanitizers("whether the server's queue still holds replies at the signal is timing")
     def test_the_shutdown_timeout_cuts_a_client_that_never_reads(self):
         with start_echo("--shutdown-timeout", 1) as server:
             with stuck_client(server):
