@@ -1,7 +1,6 @@
 # MUXD_SANITIZE=thread|address: the whole normal tree (binary, unit and integration
 # tests; bench/ is left out) built with a sanitizer, for build/tsan and build/asan.
-# The Makefile uses clang++ (it compiles these trees about twice as fast as g++);
-# g++ works too.
+# g++ (the Makefile's choice) and clang++ both build these trees.
 #   thread   ThreadSanitizer
 #   address  AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer, on by default)
 # -O1 keeps stacks readable and compiles faster than -O2. cmake/sanitizer_options.cpp
