@@ -1,6 +1,7 @@
 # MUXD_SANITIZE=thread|address: the whole normal tree (binary, unit and integration
 # tests; bench/ is left out) built with a sanitizer, for build/tsan and build/asan.
-# g++ (the Makefile's choice) and clang++ both build these trees.
+# g++ and clang++ both build either tree; the Makefile uses g++ for build/tsan and
+# clang++ for build/asan (g++ compiles ASan+UBSan about half as fast).
 #   thread   ThreadSanitizer
 #   address  AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer, on by default)
 # -O1 keeps stacks readable and compiles faster than -O2. cmake/sanitizer_options.cpp
@@ -18,7 +19,10 @@ elseif(MUXD_FUZZ)
 elseif(MUXD_SANITIZE STREQUAL "thread")
   set(muxd_sanitizer_flags -fsanitize=thread)
 elseif(MUXD_SANITIZE STREQUAL "address")
-  set(muxd_sanitizer_flags -fsanitize=address,undefined -fno-sanitize-recover=all)
+  # Without UBSan's vptr check: it reads the object's memory through a pipe, so a process
+  # out of descriptors (tests that exhaust them on purpose) gets false "invalid vptr"
+  # reports; ASan still catches calls on freed objects.
+  set(muxd_sanitizer_flags -fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=all)
 else()
   message(FATAL_ERROR "MUXD_SANITIZE must be thread or address, not '${MUXD_SANITIZE}'")
 endif()
