@@ -287,18 +287,21 @@ def exchange(port, request, method=None, wait_for_close=False):
         return response, (conn.closed_within(HANG_BOUND) if wait_for_close else None)
 
 
-def responses_until_close(port, request, method="GET"):
-    """All responses to `request` on a new connection, and whether the server then closed it."""
+def responses_until_close(port, request, method="GET", timeout=6 * HANG_BOUND):
+    """All responses to `request` on a new connection, and whether the server then closed it
+    (False when it went quiet for HANG_BOUND, or was still answering after `timeout` seconds)."""
     responses = []
+    deadline = time.monotonic() + timeout
     with RawConnection(port) as conn:
         conn.send(request)
         try:
-            while True:
+            while time.monotonic() < deadline:
                 responses.append(conn.read_response(method))
         except ConnectionClosed:
             return responses, True
         except (socket.timeout, TimeoutError):
-            return responses, False
+            pass
+        return responses, False
 
 
 def get(port, path, headers=None, version="HTTP/1.1", method="GET"):
