@@ -69,15 +69,6 @@ struct OutOfDescriptors {
   OutOfDescriptors() { filler.fill(); }
 };
 
-// The ASan tree has UBSan, whose vptr check probes memory through a pipe on
-// every virtual call: out of descriptors it reports false "invalid vptr" errors.
-#if defined(__SANITIZE_ADDRESS__)
-#define SKIP_OUT_OF_DESCRIPTORS_UNDER_SANITIZERS() \
-  GTEST_SKIP() << "UBSan's vptr check needs a free descriptor for each virtual call"
-#else
-#define SKIP_OUT_OF_DESCRIPTORS_UNDER_SANITIZERS() (void)0
-#endif
-
 bool out_of_descriptors() {
   int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (fd >= 0) ::close(fd);
@@ -153,7 +144,6 @@ struct Server {
 };
 
 TEST(AcceptorOutOfDescriptors, ShedsConnectionsWithoutSpinningAndAcceptsAgainAfterwards) {
-  SKIP_OUT_OF_DESCRIPTORS_UNDER_SANITIZERS();
   ::signal(SIGPIPE, SIG_IGN);
   Server server;
   server.make_acceptor();  // its spare descriptor is taken now, while there are some
@@ -192,7 +182,6 @@ TEST(AcceptorOutOfDescriptors, ShedsConnectionsWithoutSpinningAndAcceptsAgainAft
 // client is left waiting and new connections are accepted (it did not stop
 // for good).
 TEST(AcceptorOutOfDescriptors, WithoutASparePausesAndListensAgainWhenDescriptorsComeBack) {
-  SKIP_OUT_OF_DESCRIPTORS_UNDER_SANITIZERS();
   ::signal(SIGPIPE, SIG_IGN);
   Server server;
   std::vector<UniqueFd> waiting;
@@ -240,7 +229,6 @@ TEST(AcceptorOutOfDescriptors, WithoutASparePausesAndListensAgainWhenDescriptors
 // one, both on one SO_REUSEPORT port. Expected: every client is refused
 // quickly, whichever listener it landed on.
 TEST(AcceptorOutOfDescriptors, AnAcceptorThatLostItsSpareStillRefusesItsClients) {
-  SKIP_OUT_OF_DESCRIPTORS_UNDER_SANITIZERS();
   ::signal(SIGPIPE, SIG_IGN);
   EventLoop loop;
   UniqueFd fed_fd = listen_tcp(*SocketAddress::parse("127.0.0.1:0"), 64, true);
@@ -283,7 +271,6 @@ TEST(AcceptorOutOfDescriptors, AnAcceptorThatLostItsSpareStillRefusesItsClients)
 // ~256 needless syscalls. Expected: stop the batch when the shedding accept
 // finds the queue empty (EAGAIN), and count only connections really refused.
 TEST(AcceptorOutOfDescriptors, TheLogCountsOnlyConnectionsReallyRefused) {
-  SKIP_OUT_OF_DESCRIPTORS_UNDER_SANITIZERS();
   ::signal(SIGPIPE, SIG_IGN);
   Server server;
   server.make_acceptor();

@@ -126,9 +126,9 @@ ReadResult exchange(EventLoop& loop, int client, std::string_view request) {
 }
 
 TEST(SessionHost, DrivesASessionAndDestroysItAfterItCloses) {
+  Record record;  // outlives the host, whose sessions write to it
   EventLoop loop;
   SessionHost host(loop, {});
-  Record record;
   Pair pair = loopback_pair();
   ASSERT_TRUE(start(host, std::move(pair.server), std::make_unique<LineSession>(record)));
   EXPECT_EQ(host.size(), 1u);
@@ -141,9 +141,9 @@ TEST(SessionHost, DrivesASessionAndDestroysItAfterItCloses) {
 }
 
 TEST(SessionHost, AGreetingFromOnStartIsSent) {
+  Record record;  // outlives the host, whose sessions write to it
   EventLoop loop;
   SessionHost host(loop, {});
-  Record record;
   Pair pair = loopback_pair();
   auto session = std::make_unique<LineSession>(record);
   session->greeting = "220 hello\n";
@@ -153,9 +153,9 @@ TEST(SessionHost, AGreetingFromOnStartIsSent) {
 }
 
 TEST(SessionHost, ReadFirstAnswersARequestThatCameWithTheConnection) {
+  Record record;  // outlives the host, whose sessions write to it
   EventLoop loop;
   SessionHost host(loop, {});
-  Record record;
   Pair pair = loopback_pair();
   write_all(pair.client.get(), "early\n");
   ASSERT_TRUE(wait_unread(pair.server.get(), 6));
@@ -168,9 +168,9 @@ TEST(SessionHost, ReadFirstAnswersARequestThatCameWithTheConnection) {
 }
 
 TEST(SessionHost, RequestsBeyondTheOutputBudgetAreOfferedAgain) {
+  Record record;  // outlives the host, whose sessions write to it
   EventLoop loop;
   SessionHost host(loop, {});
-  Record record;
   Pair pair = loopback_pair();
   auto session = std::make_unique<LineSession>(record);
   session->one_per_call = true;
@@ -181,9 +181,9 @@ TEST(SessionHost, RequestsBeyondTheOutputBudgetAreOfferedAgain) {
 }
 
 TEST(SessionHost, MaxConnectionsRefusesTheExtraOnes) {
+  Record record;  // outlives the host, whose sessions write to it
   EventLoop loop;
   SessionHost host(loop, {}, 2);
-  Record record;
   Pair a = loopback_pair(), b = loopback_pair(), c = loopback_pair();
   EXPECT_TRUE(start(host, std::move(a.server), std::make_unique<LineSession>(record)));
   EXPECT_TRUE(start(host, std::move(b.server), std::make_unique<LineSession>(record)));
@@ -215,9 +215,9 @@ TEST(SessionHost, MaxConnectionsRefusesTheExtraOnes) {
 }
 
 TEST(SessionHost, StopWithoutConnectionsCallsDrainedAtOnceAndRefusesNewOnes) {
+  Record record;  // outlives the host, whose sessions write to it
   EventLoop loop;
   SessionHost host(loop, {});
-  Record record;
   int drained = 0;
   host.stop([&] { ++drained; });
   EXPECT_EQ(drained, 1);
@@ -234,9 +234,9 @@ TEST(SessionHost, StopWithoutConnectionsCallsDrainedAtOnceAndRefusesNewOnes) {
 // flight closes once it went out; one with half a request finishes that
 // request first. `drained` runs once, after the last.
 TEST(SessionHost, StopLetsBusySessionsFinishThenCallsDrainedOnce) {
+  Record record;  // outlives the host, whose sessions write to it
   EventLoop loop;
   SessionHost host(loop, {});
-  Record record;
   Pair idle = loopback_pair();
   Pair busy = loopback_pair(32 * 1024);
   Pair half = loopback_pair();
@@ -294,11 +294,11 @@ TEST(SessionHost, StopLetsBusySessionsFinishThenCallsDrainedOnce) {
 // A session's timeout k runs in the host's k-th queue; 0 or an unknown
 // number runs none.
 TEST(SessionHost, TimeoutNumbersMapToTheHostsQueues) {
+  Record fast_record, slow_record, unknown_record, cancelled_record;
   EventLoop loop;
   TimerQueue fast(loop, 20ms);
   TimerQueue slow(loop, 60s);
   SessionHost host(loop, {&fast, &slow});
-  Record fast_record, slow_record, unknown_record, cancelled_record;
   Pair a = loopback_pair(), b = loopback_pair(), c = loopback_pair(), d = loopback_pair();
   ASSERT_TRUE(start(host, std::move(a.server), std::make_unique<LineSession>(fast_record, 1)));
   ASSERT_TRUE(start(host, std::move(b.server), std::make_unique<LineSession>(slow_record, 2)));
@@ -331,9 +331,9 @@ TEST(SessionHost, TimeoutNumbersMapToTheHostsQueues) {
 }
 
 TEST(SessionHost, APeerCloseIsHandedToTheSession) {
+  Record record;  // outlives the host, whose sessions write to it
   EventLoop loop;
   SessionHost host(loop, {});
-  Record record;
   Pair pair = loopback_pair();
   ASSERT_TRUE(start(host, std::move(pair.server), std::make_unique<LineSession>(record)));
   write_all(pair.client.get(), "last\n");
@@ -352,9 +352,9 @@ TEST(SessionHost, APeerCloseIsHandedToTheSession) {
 }
 
 TEST(SessionHost, AThrowingSessionClosesOnlyItsConnection) {
+  Record bad_record, good_record;
   EventLoop loop;
   SessionHost host(loop, {});
-  Record bad_record, good_record;
   Pair bad = loopback_pair(), good = loopback_pair();
   ASSERT_TRUE(start(host, std::move(bad.server), std::make_unique<LineSession>(bad_record)));
   ASSERT_TRUE(start(host, std::move(good.server), std::make_unique<LineSession>(good_record)));
@@ -383,9 +383,9 @@ TEST(SessionHost, AThrowingSessionClosesOnlyItsConnection) {
 // the connection stays in the host, open and never registered, and stop()
 // would wait for it until the drain timeout.
 TEST(SessionHost, AThrowingSessionInAReadFirstStartIsClosed) {
+  Record record;  // outlives the host, whose sessions write to it
   EventLoop loop;
   SessionHost host(loop, {});
-  Record record;
   Pair pair = loopback_pair();
   write_all(pair.client.get(), "boom\n");
   ASSERT_TRUE(wait_unread(pair.server.get(), 5));
