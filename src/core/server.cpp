@@ -67,6 +67,7 @@ class Scaffold {
  private:
   void on_signal(int signal);
   void drain_worker(size_t index);
+  void stop_now();
 
   const ServerSpec& spec_;
   EventLoop main_loop_;
@@ -102,8 +103,10 @@ void Scaffold::make_workers() {
         if (i == 0) worker->adopt_datagram_socket(l, std::move(sockets_[l][0]));
         continue;
       }
+      UniqueFd socket = worker->adopt_listener(l, std::move(sockets_[l][i]));
+      if (!socket) continue;  // the worker accepts by itself
       slot.acceptors.push_back(std::make_unique<Acceptor>(
-          pool_.loop(i), std::move(sockets_[l][i]),
+          pool_.loop(i), std::move(socket),
           [worker, l](UniqueFd fd, const SocketAddress& peer) { worker->on_accept(l, std::move(fd), peer); }));
     }
     pool_.loop(i).run_in_loop([&slot] {
@@ -138,13 +141,19 @@ int Scaffold::run() {
 void Scaffold::on_signal(int signal) {
   if (stopping_) {
     log_warn("muxd {}: signal {} again, stopping now", spec_.service, signal);
-    return main_loop_.quit();
+    return stop_now();
   }
   stopping_ = true;
   log_info("muxd {}: signal {}, finishing work in flight (up to {} ms)", spec_.service, signal,
            spec_.drain_timeout.count());
+  for (auto& slot : slots_) slot.worker->interrupt(false);
   for (size_t i = 0; i < pool_.size(); ++i) pool_.loop(i).run_in_loop([this, i] { drain_worker(i); });
-  main_loop_.run_after(spec_.drain_timeout, [this] { main_loop_.quit(); });
+  main_loop_.run_after(spec_.drain_timeout, [this] { stop_now(); });
+}
+
+void Scaffold::stop_now() {
+  for (auto& slot : slots_) slot.worker->interrupt(true);
+  main_loop_.quit();
 }
 
 // On worker i's loop: stop accepting, let the service finish, report back.

@@ -40,9 +40,21 @@ class ServiceWorker {
   virtual void on_accept(size_t /*listener*/, UniqueFd /*fd*/, const SocketAddress& /*peer*/) {}
   // A datagram listener's socket, before start().
   virtual void adopt_datagram_socket(size_t /*listener*/, UniqueFd /*fd*/) {}
+  // A TCP listener's socket (this worker's one of the SO_REUSEPORT group),
+  // before start(). Return it untouched to have the scaffold accept for this
+  // worker (on_accept); keep it to accept by other means (select(2),
+  // io_uring, ...) and return an empty UniqueFd.
+  virtual UniqueFd adopt_listener(size_t /*listener*/, UniqueFd fd) { return fd; }
   // Graceful stop (the listeners are already closed): finish what is in
   // flight, then call `done`, on this loop.
   virtual void drain(std::function<void()> done) { done(); }
+  // For workers that block their loop's thread (an IO model with a loop of
+  // its own run inside start(), or blocking IO in on_accept): called on the
+  // main thread, so it must only set flags and wake the worker. `now` false:
+  // a graceful stop began (drain() follows on the loop once the thread is
+  // back in it); `now` true: stop at once (a second signal, or the drain
+  // timeout ran out), and return to the loop promptly.
+  virtual void interrupt(bool /*now*/) {}
 };
 
 struct ServerSpec {

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "core/worker_pool.h"
 #include "http/http_server.h"
+#include "http/models/model.h"
 
 namespace muxd {
 namespace {
@@ -22,6 +23,7 @@ struct HttpFlags {
   uint64_t max_body_bytes = 1 << 20;
   size_t max_connections = 0;
   std::string dotfiles = "deny";
+  std::string model = "epoll";
 };
 
 int run_http(const HttpFlags& flags) {
@@ -43,6 +45,7 @@ int run_http(const HttpFlags& flags) {
   config.limits.max_body_bytes = flags.max_body_bytes;
   config.max_connections = flags.max_connections;
   config.allow_dotfiles = flags.dotfiles == "allow";
+  config.model = *http::parse_model(flags.model);  // checked by the flag's validator
   return http::run_server(config);
 }
 
@@ -76,6 +79,13 @@ void register_http_command(CLI::App& app, CommandRun& run) {
   http->add_option("--dotfiles", flags->dotfiles,
                    "Names starting with '.' (/.env, /.git/): deny (404, the default) or allow; /.well-known/ is always served")
       ->capture_default_str()->check(CLI::IsMember({"deny", "allow"}));
+  std::vector<std::string> model_names;
+  std::string model_help = "How connections are served (the course's concurrency models):";
+  for (const http::ModelInfo& model : http::models()) {
+    model_names.emplace_back(model.name);
+    model_help += fmt::format("\n  {:<12} {}", model.name, model.summary);
+  }
+  http->add_option("--model", flags->model, model_help)->capture_default_str()->check(CLI::IsMember(model_names));
   http->callback([flags, &run] { run = [flags] { return run_http(*flags); }; });
 }
 

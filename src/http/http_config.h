@@ -9,6 +9,10 @@
 
 namespace muxd::http {
 
+// `--model`: how connections are driven (src/http/models/, one file each).
+// The protocol (http::Session) and the site are the same in every model.
+enum class IoModel { iterative, fork, thread, nonblocking, select, poll, epoll, uring, coroutine };
+
 struct HttpConfig {
   std::string root;              // the directory served
   SocketAddress listen;          // 127.0.0.1:8080 by default
@@ -21,6 +25,7 @@ struct HttpConfig {
   ParserLimits limits;
   size_t max_connections = 0;  // per worker, 0: only the descriptor limit
   bool allow_dotfiles = false;  // --dotfiles allow
+  IoModel model = IoModel::epoll;
 };
 
 }  // namespace muxd::http

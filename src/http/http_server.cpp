@@ -11,7 +11,7 @@
 #include "core/log.h"
 #include "core/log_file.h"
 #include "core/server.h"
-#include "http/http_worker.h"
+#include "http/models/model.h"
 
 namespace muxd::http {
 namespace {
@@ -49,9 +49,10 @@ int run_server(const HttpConfig& config) {
     return 1;
   }
 
+  const ModelInfo& model = model_info(config.model);
   ServerSpec spec;
   spec.service = "http";
-  spec.workers = config.workers;
+  spec.workers = model.uses_workers ? config.workers : 1;
   spec.drain_timeout = config.shutdown_timeout;
   // HTTP clients speak first: accept a connection when its request is there,
   // so the read right after accept finds it (nginx's "listen ... deferred").
@@ -61,8 +62,8 @@ int run_server(const HttpConfig& config) {
   listener.address = config.listen;
   listener.nodelay = true;
   listener.defer_accept_seconds = static_cast<int>(defer);
-  spec.make_worker = [&](EventLoop& loop, size_t) {
-    return std::make_unique<HttpWorker>(loop, config, *root, access_log->fd());
+  spec.make_worker = [&](EventLoop& loop, size_t index) {
+    return model.make_worker(ModelContext{loop, index, config, *root, access_log->fd()});
   };
   spec.on_ready = [&](const std::vector<SocketAddress>& bound) {
     std::string root_path = std::filesystem::absolute(config.root).lexically_normal().string();
@@ -70,6 +71,9 @@ int run_server(const HttpConfig& config) {
     bool every_interface = bound.front().ip_string() == "0.0.0.0" || bound.front().ip_string() == "::";
     log_info("muxd http: serving {} at http://{}/{}", root_path, bound.front().to_string(),
              every_interface ? " (every interface)" : "");
+    if (config.model != IoModel::epoll)
+      log_info("muxd http: --model {}: {}{}", model.name, model.summary,
+               !model.uses_workers && config.workers > 1 ? " (--workers does not apply: 1 worker)" : "");
   };
   spec.reopen_logs = [&] {
     if (int error = access_log->reopen()) log_error("muxd http: cannot reopen {}: {}", config.access_log, std::strerror(error));

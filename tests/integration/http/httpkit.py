@@ -13,6 +13,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 from harness import MUXD_BIN, SOURCE_DIR, Server, wait_until  # noqa: F401  (re-exported)
 
@@ -93,6 +94,17 @@ class SiteRoot:
 
 # --- the server ---------------------------------------------------------------
 
+# The IO model under test: ctest runs this suite once per `muxd http --model`
+# (tests/integration/CMakeLists.txt sets MUXD_HTTP_MODEL); epoll is the default.
+HTTP_MODEL = os.environ.get("MUXD_HTTP_MODEL", "epoll")
+
+
+def skip_for_models(reason, *models):
+    """Skips a test (or class) under the named models only: for what a model cannot do by
+    its nature (`iterative` serves one client at a time), never to hide a bug."""
+    return unittest.skipIf(HTTP_MODEL in models, f"--model {HTTP_MODEL}: {reason}")
+
+
 def start_http(root=None, *args, access_log="off", **kwargs):
     """`muxd http --listen 127.0.0.1:0 [--root root] --access-log off ARGS...` (waits until ready)."""
     cmd = ["--listen", "127.0.0.1:0"]
@@ -100,6 +112,8 @@ def start_http(root=None, *args, access_log="off", **kwargs):
         cmd += ["--root", root]
     if access_log is not None:
         cmd += ["--access-log", access_log]
+    if HTTP_MODEL != "epoll":
+        cmd += ["--model", HTTP_MODEL]
     return Server("http", *cmd, *args, **kwargs)
 
 

@@ -1,0 +1,12 @@
+// PLACEHOLDER while the nonblocking model is being written (issue 10): refuses to start.
+#include <stdexcept>
+
+#include "http/models/model.h"
+
+namespace muxd::http {
+
+std::unique_ptr<ServiceWorker> make_nonblocking_worker(const ModelContext&) {
+  throw std::runtime_error("--model nonblocking is not built yet");
+}
+
+}  // namespace muxd::http
