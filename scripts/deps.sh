@@ -8,7 +8,7 @@ set -euo pipefail
 level=${1:-build}
 
 build_pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
-  libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcrypt-dev python3)
+  libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcrypt-dev liburing-dev python3)
 test_pkgs=(curl chromium lftp vsftpd tmux procps)
 bench_pkgs=(nginx wrk vsftpd util-linux)
 
