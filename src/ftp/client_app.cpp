@@ -12,8 +12,8 @@
 #include <ostream>
 #include <utility>
 
+#include "core/progress_bar.h"
 #include "ftp/ftp_client.h"
-#include "ftp/progress_bar.h"
 
 namespace muxd::ftp {
 namespace {

@@ -2,10 +2,10 @@
 
 #include <sstream>
 
+#include "core/progress_bar.h"
 #include "ftp/client_app.h"
 #include "ftp/client_limits.h"
 #include "ftp/data_address.h"
-#include "ftp/progress_bar.h"
 #include "ftp/reply_reader.h"
 
 namespace muxd::ftp {

@@ -1,10 +1,10 @@
-#include "ftp/progress_bar.h"
+#include "core/progress_bar.h"
 
 #include <unistd.h>
 
 #include <fmt/format.h>
 
-namespace muxd::ftp {
+namespace muxd {
 namespace {
 
 constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
@@ -51,4 +51,4 @@ void ProgressBar::update(uint64_t done) {
   std::fflush(out_);
 }
 
-}  // namespace muxd::ftp
+}  // namespace muxd

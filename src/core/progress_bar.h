@@ -1,12 +1,12 @@
 #pragma once
-// ProgressBar: one line, redrawn in place, for transfers over 1 MiB when
-// stdout is a terminal: "[#######.............]  35%  12.0 MiB / 34.3 MiB".
+// ProgressBar: one line, redrawn in place, for work over 1 MiB (a transfer, an
+// import) when its stream is a terminal: "[#######.............]  35%  12.0 MiB / 34.3 MiB".
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 
-namespace muxd::ftp {
+namespace muxd {
 
 inline constexpr uint64_t kProgressThreshold = 1 << 20;
 
@@ -33,4 +33,4 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_draw_{};
 };
 
-}  // namespace muxd::ftp
+}  // namespace muxd
