@@ -7,9 +7,10 @@
 set -euo pipefail
 level=${1:-build}
 
-build_pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
-  libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcrypt-dev liburing-dev python3)
-test_pkgs=(curl chromium lftp vsftpd tmux procps)
+build_pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev nlohmann-json3-dev
+  libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcrypt-dev liburing-dev python3
+  libsqlite3-dev libpq-dev zlib1g-dev)
+test_pkgs=(curl chromium lftp vsftpd tmux procps postgresql dict dictd dict-wn)
 bench_pkgs=(nginx wrk vsftpd util-linux)
 
 want=("${build_pkgs[@]}")

@@ -23,6 +23,9 @@ void register_http_command(CLI::App& app, CommandRun& run);   // src/http/comman
 void register_ftp_commands(CLI::App& app, CommandRun& run);   // src/ftp/command.cpp
 void register_chat_commands(CLI::App& app, CommandRun& run);  // src/chat/command.cpp
 void register_echo_command(CLI::App& app, CommandRun& run);   // src/echo/command.cpp
+void register_dict_commands(CLI::App& app, CommandRun& run);  // src/dict/command.cpp
+void register_bench_command(CLI::App& app, CommandRun& run);  // src/loadgen/command.cpp
+void register_c10k_command(CLI::App& app, CommandRun& run);   // src/c10k/command.cpp
 
 // Flag helpers every service shares (src/cli/flags.cpp).
 // A --listen value; on error prints "muxd SERVICE: --listen VALUE: why" and returns nullopt.

@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
   muxd::register_ftp_commands(app, run);
   muxd::register_chat_commands(app, run);
   muxd::register_echo_command(app, run);
+  muxd::register_dict_commands(app, run);
+  muxd::register_bench_command(app, run);
+  muxd::register_c10k_command(app, run);
 
   if (refuse_unknown_subcommand(app, argc, argv)) return muxd::kExitUsage;
   try {
