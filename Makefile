@@ -27,7 +27,7 @@ ARGS       ?=
 CTEST      = ctest --output-on-failure -j $(JOBS)
 NO_ASLR    := $(shell setarch $$(uname -m) -R true >/dev/null 2>&1 && echo setarch $$(uname -m) -R)
 
-.PHONY: all deps build run test test-normal test-fuzz test-tsan test-asan fuzz tsan asan bench clean
+.PHONY: all deps build run test test-normal test-fuzz test-tsan test-asan fuzz tsan asan bench c10k clean
 
 all: build
 
@@ -99,6 +99,14 @@ bench:
 	@scripts/deps.sh bench
 	$(MAKE) build
 	bench/run_all.sh
+
+# The C10K lab: every --model at 1 to 10,000 connections (about 5 minutes);
+# the report goes to build/c10k/ and becomes the bundled site's lab page.
+C10K_FLAGS ?= --duration 5
+c10k: build
+	$(BUILD)/muxd c10k --out $(BUILD)/c10k $(C10K_FLAGS)
+	mkdir -p www/lab
+	cp $(BUILD)/c10k/index.html $(BUILD)/c10k/c10k.svg $(BUILD)/c10k/results.csv www/lab/
 
 clean:
 	rm -rf $(BUILD) $(FUZZ_BUILD) $(TSAN_BUILD) $(ASAN_BUILD)
