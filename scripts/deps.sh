@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages muxd needs, only those missing.
 #   scripts/deps.sh build   compilers, libraries (make run)
 #   scripts/deps.sh test    + everything the tests drive (make test)
-#   scripts/deps.sh bench   + nginx, wrk, vsftpd, taskset (make bench)
+#   scripts/deps.sh bench   + nginx, wrk, h2load, vsftpd, taskset (make bench)
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
 level=${1:-build}
@@ -11,7 +11,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-de
   libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcrypt-dev liburing-dev python3
   libsqlite3-dev libpq-dev zlib1g-dev)
 test_pkgs=(curl chromium lftp vsftpd tmux procps postgresql dict dictd dict-wn)
-bench_pkgs=(nginx wrk vsftpd util-linux)
+bench_pkgs=(nginx wrk nghttp2-client vsftpd util-linux)
 
 want=("${build_pkgs[@]}")
 case "$level" in
