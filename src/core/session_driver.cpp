@@ -46,8 +46,17 @@ void SessionDriver::on_readable(Clock::time_point now) {
   guarded([&] {
     if (lingering_) return linger_read();
     if (!reading_) return;  // holding input: the kernel keeps the rest (flow control)
-    ssize_t n = input_.read_from(fd_.get(), kReadChunk);
-    if (n > 0) return offer(now);
+    // Into the thread's scratch buffer, as TcpConnection reads into its
+    // loop's: a connection then holds input memory only for what its session
+    // left unused, so a thousand slow clients hold a thousand small tails,
+    // not a thousand 16 KiB read buffers.
+    thread_local Buffer scratch;
+    ssize_t n = scratch.read_from(fd_.get(), kReadChunk);
+    if (n > 0) {
+      input_.append(scratch.readable());
+      scratch.clear();
+      return offer(now);
+    }
     if (n == 0) return deliver_eof(now);
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) close();
   });
