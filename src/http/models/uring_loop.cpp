@@ -1,0 +1,307 @@
+#include "http/models/uring_loop.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "core/log.h"
+#include "core/socket.h"
+
+namespace muxd::http {
+namespace {
+
+constexpr auto kLogFlushInterval = std::chrono::seconds(1);
+constexpr auto kAcceptPause = std::chrono::milliseconds(100);  // out of descriptors: as core/acceptor
+constexpr auto kRefusalReportInterval = std::chrono::seconds(1);
+
+__kernel_timespec to_timespec(std::chrono::steady_clock::duration wait) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+  if (ns < 0) ns = 0;
+  return {ns / 1'000'000'000, ns % 1'000'000'000};
+}
+
+}  // namespace
+
+UringLoop::UringLoop(std::unique_ptr<UringRing> ring, const ModelContext& context)
+    : config_(context.config),
+      timeouts_{context.config.header_timeout, context.config.idle_timeout, context.config.write_timeout},
+      wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      now_(Clock::now()),
+      shared_(context.config, context.root, context.access_log_fd, [this] { return now_; }),
+      ring_(std::move(ring)) {
+  if (!wake_fd_) throw std::system_error(errno, std::generic_category(), "eventfd");
+}
+
+UringLoop::~UringLoop() { shared_.access_log.flush(); }
+
+void UringLoop::interrupt(bool now) {
+  (now ? stop_now_requested_ : stop_requested_).store(true);
+  uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = ::write(wake_fd_.get(), &one, sizeof one);
+}
+
+void UringLoop::run() {
+  now_ = Clock::now();
+  next_log_flush_ = now_ + kLogFlushInterval;
+  arm_wake();
+  arm_accept();
+  while (!finished()) turn();
+  // Cancels queued by the last closes: the sockets close once their requests end.
+  io_uring_submit(ring_->get());
+  shared_.access_log.flush();
+}
+
+bool UringLoop::finished() const {
+  return stopped_now_ || (stopping_ && connections_.size() == 0 && !accepting_);
+}
+
+// One wait, then everything that completed, then what came due.
+void UringLoop::turn() {
+  check_interrupts();
+  if (finished()) return;
+  std::optional<Clock::time_point> timer = next_timer();
+  __kernel_timespec wait{};
+  if (timer) wait = to_timespec(*timer - Clock::now());
+  io_uring_cqe* first = nullptr;
+  // -ETIME (the timer is due) and -EINTR are no errors here.
+  io_uring_submit_and_wait_timeout(ring_->get(), &first, 1, timer ? &wait : nullptr, nullptr);
+  now_ = Clock::now();
+  shared_.refresh_clock();
+
+  unsigned head;
+  unsigned seen = 0;
+  io_uring_cqe* cqe;
+  io_uring_for_each_cqe(ring_->get(), head, cqe) {
+    complete(*cqe);
+    ++seen;
+  }
+  io_uring_cq_advance(ring_->get(), seen);
+  ring_->publish();
+
+  expire_deadlines();
+  if (accept_retry_ && now_ >= *accept_retry_) {
+    accept_retry_.reset();
+    arm_accept();
+  }
+  if (now_ >= next_log_flush_) {
+    shared_.access_log.flush();
+    next_log_flush_ = now_ + kLogFlushInterval;
+  }
+}
+
+void UringLoop::check_interrupts() {
+  if (stop_now_requested_.load() && !stopped_now_) {
+    close_all();
+    stopped_now_ = true;
+  } else if (stop_requested_.load() && !stopping_) {
+    begin_stop();
+  }
+}
+
+std::optional<UringLoop::Clock::time_point> UringLoop::next_timer() const {
+  std::optional<Clock::time_point> next;
+  auto consider = [&next](Clock::time_point t) {
+    if (!next || t < *next) next = t;
+  };
+  if (!deadlines_.empty()) consider(std::get<0>(deadlines_.top()));
+  if (accept_retry_) consider(*accept_retry_);
+  if (shared_.access_log.enabled()) consider(next_log_flush_);
+  return next;
+}
+
+void UringLoop::complete(const io_uring_cqe& cqe) {
+  UserData data = UserData::decode(cqe.user_data);
+  switch (data.op) {
+    case UringOp::wake:
+      if (cqe.res >= 0) {
+        uint64_t value;
+        [[maybe_unused]] ssize_t n = ::read(wake_fd_.get(), &value, sizeof value);
+      }
+      if (!(cqe.flags & IORING_CQE_F_MORE)) arm_wake();
+      return;
+    case UringOp::accept:
+      return on_accepted(cqe);
+    case UringOp::receive:
+      return on_received(data.ref, cqe);
+    case UringOp::poll_out:
+      return on_writable(data.ref);
+    case UringOp::cancel:
+      return;  // its target's own CQE tells what happened
+  }
+}
+
+void UringLoop::on_accepted(const io_uring_cqe& cqe) {
+  if (!(cqe.flags & IORING_CQE_F_MORE)) accepting_ = false;
+  if (cqe.res >= 0) {
+    start_connection(UniqueFd(cqe.res));
+  } else if (cqe.res != -ECANCELED && !stopping_) {
+    // EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection waits in the backlog.
+    note_refused(-cqe.res);
+    accept_retry_ = now_ + kAcceptPause;
+  }
+  if (accepting_) return;
+  if (stopping_) {
+    listener_.reset();
+  } else if (!accept_retry_) {
+    arm_accept();  // the kernel ended it without an error (e.g. the CQ overflowed)
+  }
+}
+
+void UringLoop::note_refused(int error) {
+  ++refused_;
+  if (now_ < next_refusal_report_) return;
+  log_warn("accept: {}; pausing for 100 ms ({} refusals since the last report)", std::strerror(error), refused_);
+  refused_ = 0;
+  next_refusal_report_ = now_ + kRefusalReportInterval;
+}
+
+void UringLoop::start_connection(UniqueFd fd) {
+  if (stopping_ || connections_.full()) return;  // fd closes
+  if (config_.max_connections && connections_.size() >= config_.max_connections) return;  // refused
+  SocketAddress peer = peer_address(fd.get());
+  auto driver = std::make_unique<SessionDriver>(std::move(fd), std::make_unique<Session>(shared_, peer), timeouts_);
+  // Not read_first: the request (usually already there, TCP_DEFER_ACCEPT)
+  // comes through the multishot receive like everything after it.
+  driver->start(now_);
+  Connection connection;
+  connection.driver = std::move(driver);
+  SlotRef ref = connections_.add(std::move(connection));
+  sync(ref, *connections_.find(ref));
+}
+
+void UringLoop::on_received(SlotRef ref, const io_uring_cqe& cqe) {
+  std::optional<uint16_t> buffer;
+  if (cqe.flags & IORING_CQE_F_BUFFER) buffer = static_cast<uint16_t>(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+  if (Connection* connection = connections_.find(ref)) {
+    if (!(cqe.flags & IORING_CQE_F_MORE)) connection->receiving = connection->cancelling = false;
+    SessionDriver& driver = *connection->driver;
+    if (cqe.res > 0 && buffer) {
+      driver.deliver(ring_->buffer(*buffer, static_cast<size_t>(cqe.res)), now_);
+    } else if (cqe.res == 0) {
+      driver.deliver_eof(now_);
+    } else if (cqe.res < 0 && cqe.res != -ENOBUFS && cqe.res != -ECANCELED) {
+      driver.close();  // ECONNRESET and the like, as a failed read(2)
+    }
+    // ENOBUFS (every provided buffer was in use) and ECANCELED end the
+    // multishot receive: sync() arms a new one if the driver still reads.
+    sync(ref, *connection);
+  }
+  if (buffer) ring_->recycle(*buffer);
+}
+
+void UringLoop::on_writable(SlotRef ref) {
+  Connection* connection = connections_.find(ref);
+  if (!connection) return;
+  connection->polling = false;
+  connection->driver->on_writable(now_);
+  sync(ref, *connection);
+}
+
+// After every call into a driver: arm what it now waits for, queue its
+// deadline, or let it go.
+void UringLoop::sync(SlotRef ref, Connection& connection) {
+  SessionDriver& driver = *connection.driver;
+  if (driver.closed()) return release(ref, connection);
+  if (driver.wants_read() && !connection.receiving) {
+    arm_receive(ref, driver.fd());
+    connection.receiving = true;
+  } else if (!driver.wants_read() && connection.receiving && !connection.cancelling) {
+    cancel({UringOp::receive, ref});  // input is held until the output drains: stop taking more
+    connection.cancelling = true;
+  }
+  if (driver.wants_write() && !connection.polling) {
+    arm_poll(ref, driver.fd());
+    connection.polling = true;
+  }
+  std::optional<Clock::time_point> deadline = driver.deadline();
+  if (deadline && (!connection.queued || *deadline < *connection.queued)) {
+    deadlines_.emplace(*deadline, ref.slot, ref.generation);
+    connection.queued = deadline;
+  }
+}
+
+// The driver closed its socket; the requests still armed on it hold the
+// socket open until they end, so cancel them. Their CQEs find a new generation.
+void UringLoop::release(SlotRef ref, Connection& connection) {
+  if (connection.receiving && !connection.cancelling) cancel({UringOp::receive, ref});
+  if (connection.polling) cancel({UringOp::poll_out, ref});
+  connections_.remove(ref);
+}
+
+// A deadline that moved later leaves its old entry behind: when that one
+// comes up, the driver's real deadline is queued instead (at most one new
+// entry per entry taken, so the heap stays about one entry per connection).
+void UringLoop::expire_deadlines() {
+  while (!deadlines_.empty() && std::get<0>(deadlines_.top()) <= now_) {
+    auto [when, slot, generation] = deadlines_.top();
+    deadlines_.pop();
+    SlotRef ref{slot, generation};
+    Connection* connection = connections_.find(ref);
+    if (!connection) continue;
+    if (connection->queued == when) connection->queued.reset();
+    connection->driver->on_deadline(now_);  // does nothing before the driver's own deadline
+    sync(ref, *connection);
+  }
+}
+
+// Graceful: no new connections; every session finishes what is in flight.
+void UringLoop::begin_stop() {
+  stopping_ = true;
+  shared_.stopping = true;
+  accept_retry_.reset();
+  if (accepting_) {
+    cancel({UringOp::accept, {}});
+  } else {
+    listener_.reset();
+  }
+  connections_.for_each([this](SlotRef ref, Connection& connection) {
+    connection.driver->stop(now_);
+    sync(ref, connection);
+  });
+}
+
+void UringLoop::close_all() {
+  connections_.for_each([this](SlotRef ref, Connection& connection) {
+    connection.driver->close();
+    release(ref, connection);
+  });
+}
+
+void UringLoop::arm_wake() {
+  io_uring_sqe* sqe = ring_->next_sqe();
+  io_uring_prep_poll_multishot(sqe, wake_fd_.get(), POLLIN);
+  io_uring_sqe_set_data64(sqe, UserData{UringOp::wake, {}}.encode());
+}
+
+void UringLoop::arm_accept() {
+  io_uring_sqe* sqe = ring_->next_sqe();
+  io_uring_prep_multishot_accept(sqe, listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  io_uring_sqe_set_data64(sqe, UserData{UringOp::accept, {}}.encode());
+  accepting_ = true;
+}
+
+void UringLoop::arm_receive(SlotRef ref, int fd) {
+  io_uring_sqe* sqe = ring_->next_sqe();
+  io_uring_prep_recv_multishot(sqe, fd, nullptr, 0, 0);
+  sqe->flags |= IOSQE_BUFFER_SELECT;
+  sqe->buf_group = UringRing::kBufferGroup;
+  io_uring_sqe_set_data64(sqe, UserData{UringOp::receive, ref}.encode());
+}
+
+void UringLoop::arm_poll(SlotRef ref, int fd) {
+  io_uring_sqe* sqe = ring_->next_sqe();
+  io_uring_prep_poll_add(sqe, fd, POLLOUT);
+  io_uring_sqe_set_data64(sqe, UserData{UringOp::poll_out, ref}.encode());
+}
+
+void UringLoop::cancel(UserData target) {
+  io_uring_sqe* sqe = ring_->next_sqe();
+  io_uring_prep_cancel64(sqe, target.encode(), 0);
+  io_uring_sqe_set_data64(sqe, UserData{UringOp::cancel, {}}.encode());
+}
+
+}  // namespace muxd::http
