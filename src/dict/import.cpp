@@ -210,6 +210,8 @@ std::vector<ImportedDatabase> import_sources(const std::string& db, const std::v
   for (const auto& source : sources)
     if (!names.insert(database_name(source)).second)
       throw ImportError(fmt::format("{}: database '{}' given twice", source, database_name(source)));
+  for (const auto& source : sources)  // before the database is opened (or created)
+    if (::access(source.c_str(), R_OK) != 0) throw ImportError(fmt::format("{}: {}", source, std::strerror(errno)));
   auto writer = open_store_writer(db);
   std::unique_ptr<ProgressBar> bar;
   if (progress) bar = std::make_unique<ProgressBar>(stderr, total_bytes(sources));

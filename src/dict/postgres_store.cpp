@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,9 @@ Result check(PGconn* conn, PGresult* raw, ExecStatusType expected) {
   return result;
 }
 
+// A LIMIT as text; PostgreSQL's bigint stops below SIZE_MAX.
+std::string count(size_t value) { return std::to_string(std::min<size_t>(value, INT64_MAX)); }
+
 void exec(PGconn* conn, const char* sql) { check(conn, PQexec(conn, sql), PGRES_COMMAND_OK); }
 
 // The statements a reader prepares, by name.
@@ -91,29 +96,29 @@ class PostgresStore final : public SqlStore {
 
  protected:
   std::vector<Entry> query_define(const std::string& db, const std::string& key, size_t limit) override {
-    Result result = run("define", {db, key, std::to_string(limit)});
+    Result result = run("define", {db, key, count(limit)});
     std::vector<Entry> out;
     for (int row = 0; row < PQntuples(result.get()); ++row)
       out.push_back(Entry{db, text(result, row, 0), text(result, row, 1)});
     return out;
   }
   std::vector<Candidate> query_equal(const std::string& db, const std::string& key, size_t limit) override {
-    return candidates(run("equal", {db, key, std::to_string(limit)}));
+    return candidates(run("equal", {db, key, count(limit)}));
   }
   std::vector<Candidate> query_range(const std::string& db, Column column, const std::string& low,
                                      const std::string& high, size_t limit) override {
     const char* prefix = column == Column::key ? "key" : "rkey";
-    if (high.empty()) return candidates(run(fmt::format("{}_from", prefix), {db, low, std::to_string(limit)}));
-    return candidates(run(fmt::format("{}_range", prefix), {db, low, high, std::to_string(limit)}));
+    if (high.empty()) return candidates(run(fmt::format("{}_from", prefix), {db, low, count(limit)}));
+    return candidates(run(fmt::format("{}_range", prefix), {db, low, high, count(limit)}));
   }
   std::vector<Candidate> query_contains(const std::string& db, const std::string& part, size_t limit) override {
-    return candidates(run("contains", {db, part, std::to_string(limit)}));
+    return candidates(run("contains", {db, part, count(limit)}));
   }
   std::vector<Candidate> query_soundex(const std::string& db, const std::string& code, size_t limit) override {
-    return candidates(run("soundex", {db, code, std::to_string(limit)}));
+    return candidates(run("soundex", {db, code, count(limit)}));
   }
   std::vector<Candidate> query_short(const std::string& db, size_t chars, size_t limit) override {
-    return candidates(run("short", {db, std::to_string(chars), std::to_string(limit)}));
+    return candidates(run("short", {db, std::to_string(chars), count(limit)}));
   }
 
  private:

@@ -94,6 +94,9 @@ TEST_F(StoreTest, Limits) {
   EXPECT_EQ(words("*", Strategy::prefix, "app", 3), (V{"en:Apple", "en:apple", "en:applet"}));
   EXPECT_EQ(words("en", Strategy::substring, "", 2).size(), 2u);
   EXPECT_EQ(words("en", Strategy::lev, "cat", 1).size(), 1u);
+  EXPECT_EQ(store_->define("*", "apple", SIZE_MAX).size(), 3u);
+  EXPECT_EQ(store_->match("*", Strategy::prefix, "", SIZE_MAX).size(), 19u);
+  EXPECT_EQ(store_->define("*", "apple", 0).size(), 0u);
 }
 
 TEST_F(StoreTest, Strategies) {
