@@ -4,8 +4,11 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <system_error>
 
 #include "core/log.h"
@@ -17,6 +20,19 @@ namespace {
 constexpr auto kLogFlushInterval = std::chrono::seconds(1);
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);  // out of descriptors: as core/acceptor
 constexpr auto kRefusalReportInterval = std::chrono::seconds(1);
+constexpr int kMaxRefusalsPerPause = 256;
+
+// A descriptor kept in reserve for refusing connections when there is none
+// left (nginx and core/acceptor do the same): one per process, shared by the
+// uring workers, so that one worker freeing it cannot lose it to another.
+std::mutex g_spare_mutex;
+UniqueFd g_spare;  // guarded by g_spare_mutex
+
+void take_spare() {
+  if (!g_spare) g_spare.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+}
+
+bool out_of_descriptors(int error) { return error == EMFILE || error == ENFILE; }
 
 __kernel_timespec to_timespec(std::chrono::steady_clock::duration wait) {
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
@@ -34,6 +50,8 @@ UringLoop::UringLoop(std::unique_ptr<UringRing> ring, const ModelContext& contex
       shared_(context.config, context.root, context.access_log_fd, [this] { return now_; }),
       ring_(std::move(ring)) {
   if (!wake_fd_) throw std::system_error(errno, std::generic_category(), "eventfd");
+  std::lock_guard lock(g_spare_mutex);
+  take_spare();
 }
 
 UringLoop::~UringLoop() { shared_.access_log.flush(); }
@@ -139,7 +157,9 @@ void UringLoop::on_accepted(const io_uring_cqe& cqe) {
   if (cqe.res >= 0) {
     start_connection(UniqueFd(cqe.res));
   } else if (cqe.res != -ECANCELED && !stopping_) {
-    // EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection waits in the backlog.
+    // EMFILE, ENFILE, ENOBUFS, ENOMEM: the multishot accept ended. Try again
+    // in 100 ms; meanwhile refuse what waits rather than leave it hanging.
+    if (out_of_descriptors(-cqe.res)) refuse_waiting();
     note_refused(-cqe.res);
     accept_retry_ = now_ + kAcceptPause;
   }
@@ -151,10 +171,36 @@ void UringLoop::on_accepted(const io_uring_cqe& cqe) {
   }
 }
 
+// Out of descriptors: free the spare, accept one connection and close it at
+// once (the client sees a clean close), take the spare back; until the
+// backlog is empty. A plain accept4(2): this is the rare path, and the
+// listener is non-blocking. A connection accepted normally means there are
+// descriptors again.
+void UringLoop::refuse_waiting() {
+  std::lock_guard lock(g_spare_mutex);
+  for (int i = 0; i < kMaxRefusalsPerPause; ++i) {
+    UniqueFd fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (fd) {
+      start_connection(std::move(fd));
+      continue;
+    }
+    if (!out_of_descriptors(errno)) return;  // EAGAIN: nobody waits
+    take_spare();
+    if (!g_spare) return;
+    g_spare.reset();
+    UniqueFd refused(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    bool was_waiting = refused.valid();
+    refused.reset();  // first: the spare takes this very slot back
+    take_spare();
+    if (!was_waiting) return;
+    ++refused_;
+  }
+}
+
 void UringLoop::note_refused(int error) {
-  ++refused_;
   if (now_ < next_refusal_report_) return;
-  log_warn("accept: {}; pausing for 100 ms ({} refusals since the last report)", std::strerror(error), refused_);
+  log_warn("accept: {}; refusing connections, pausing for 100 ms ({} refused since the last report)",
+           std::strerror(error), refused_);
   refused_ = 0;
   next_refusal_report_ = now_ + kRefusalReportInterval;
 }

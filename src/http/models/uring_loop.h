@@ -61,6 +61,7 @@ class UringLoop {
   void sync(SlotRef ref, Connection& connection);
   void release(SlotRef ref, Connection& connection);
   void expire_deadlines();
+  void refuse_waiting();
   void note_refused(int error);
   void begin_stop();
   void close_all();
