@@ -1,8 +1,12 @@
 // The Store against SQLite in a temporary file: each strategy, "*" and "!",
-// case-insensitivity, limits, and words shaped like SQL injection.
+// case-insensitivity, limits, and words shaped like SQL injection. With
+// MUXD_DICT_TEST_DB set to a postgresql:// URL (a fresh database), the
+// StoreTest cases run against PostgreSQL instead:
+// tests/integration/dict/test_store_postgres.py starts one and does that.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -18,7 +22,9 @@ class StoreTest : public ::testing::Test {
     char pattern[] = "/tmp/muxd-dict-store-XXXXXX";
     ASSERT_NE(::mkdtemp(pattern), nullptr);
     dir_ = pattern;
-    path_ = dir_ + "/words.sqlite";
+    const char* url = std::getenv("MUXD_DICT_TEST_DB");
+    path_ = url && *url ? url : dir_ + "/words.sqlite";
+    if (url && *url) std::printf("[ store    ] %s\n", url);  // test_store_postgres.py looks for it
     auto writer = open_store_writer(path_);
     add(*writer, "en", "English words",
         {{"Apple", "a fruit"}, {"apple", "the tree"}, {"applet", "a small app"}, {"apply", "to ask"},
