@@ -18,7 +18,7 @@ import time
 import unittest
 
 from harness import MUXD_BIN, SANITIZER, Server, wait_until
-from httpkit import HANG_BOUND, HTTP_MODEL, SiteRoot, get, start_http
+from httpkit import HANG_BOUND, HTTP_MODEL, SiteRoot, get, skip_for_models, start_http
 
 DESCRIPTOR_LIMIT = 64
 PARTIAL_HEAD = b"GET /a.txt HTTP/1.1\r\nHost: x\r\n"  # never finished: the server holds the connection
@@ -62,6 +62,8 @@ def accept_log_lines(server):
 
 
 @unittest.skipIf(SANITIZER, "sanitizer runtimes need descriptors of their own")
+@skip_for_models("one client at a time: it never holds enough connections to run out of descriptors", "iterative")
+@skip_for_models("the parent holds no connection: each child process has a descriptor table of its own", "fork")
 class OutOfDescriptorsTest(unittest.TestCase):
     def setUp(self):
         self.root = SiteRoot({"a.txt": "hello"})

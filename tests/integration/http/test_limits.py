@@ -4,8 +4,8 @@ import unittest
 
 from harness import ServerTestCase, skip_under_sanitizers, wait_until
 
-from httpkit import (ConnectionClosed, RawConnection, SiteRoot, exchange, responses_until_close, start_http,
-                     wait_until)
+from httpkit import (ConnectionClosed, RawConnection, SiteRoot, exchange, responses_until_close, skip_for_models,
+                     start_http, wait_until)
 
 KIB = 1024
 MAX_BODY = 1000
@@ -115,6 +115,7 @@ class LimitsTest(ServerTestCase):
 class MaxConnectionsTest(unittest.TestCase):
     """--max-connections N (per worker): connection N+1 is closed at once; room frees when one leaves."""
 
+    @skip_for_models("one client at a time: two connections are never held at once", "iterative")
     def test_connections_over_the_limit_are_closed(self):
         with SiteRoot({"a.txt": "hello"}) as root, \
                 start_http(root.path, "--workers", "1", "--max-connections", "2") as server:
@@ -156,6 +157,9 @@ def rss_kib(pid):
 
 
 @skip_under_sanitizers("RSS budget; shadow memory and redzones dwarf it")
+@skip_for_models("one client at a time: the other 999 wait in the backlog", "iterative")
+@skip_for_models("a thread per connection costs its stack and state, ~10x this budget (README)", "thread")
+@skip_for_models("connections live in child processes: the parent's descriptors and RSS do not see them", "fork")
 class PartialHeadMemoryTest(unittest.TestCase):
     """Many clients each holding half a request head cost memory in proportion
     to what they sent, not a read buffer each."""

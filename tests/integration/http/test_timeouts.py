@@ -7,11 +7,12 @@ import time
 import unittest
 
 from harness import ServerTestCase
-from httpkit import MIB, RawConnection, SiteRoot, get, start_http, write_random_file
+from httpkit import MIB, RawConnection, SiteRoot, get, skip_for_models, start_http, write_random_file
 
 CUT_BOUND = 15.0  # seconds a 1-second timeout may take to show up as a closed connection
 
 
+@skip_for_models("one client at a time: a stalled head holds the server until its header timeout", "iterative")
 class SlowlorisTest(unittest.TestCase):
     def test_half_sent_heads_do_not_delay_a_fresh_request(self):
         # The stalled heads would only be cut after 60 s: a server that made the fresh request wait for
