@@ -1,12 +1,26 @@
 #include "core/session_host.h"
 
+#include <exception>
+
+#include "core/log.h"
+
 namespace muxd {
 
 SessionConnection::SessionConnection(SessionHost& host, UniqueFd fd, std::unique_ptr<StreamSession> session)
     : host_(host), connection_(host.loop(), std::move(fd), this), session_(std::move(session)) {}
 
+SessionConnection::~SessionConnection() {
+  if (resume_target_) resume_target_->connection = nullptr;
+}
+
 void SessionConnection::start(const SocketAddress& peer, TcpConnection::Start how) {
   connection_.set_peer(peer);
+  session_->attach([this]() -> Resume {
+    if (!resume_target_) resume_target_ = std::make_shared<ResumeTarget>(ResumeTarget{this});
+    return [target = resume_target_](ResumeStep step) {
+      if (target->connection) target->connection->resume(step);
+    };
+  });
   session_->on_start(connection_.output());
   after_event();
   if (!connection_.closed()) connection_.start(how);
@@ -49,6 +63,19 @@ void SessionConnection::stop() {
   after_event();
 }
 
+// A step the session asked for (its work finished elsewhere). It runs from a
+// cross-thread call, not under a watcher: a fault closes this connection here.
+void SessionConnection::resume(const ResumeStep& step) {
+  if (connection_.closed()) return;
+  try {
+    step(connection_.output());
+    after_event();
+  } catch (const std::exception& error) {
+    log_error("session: {}; closing the connection", error.what());
+    connection_.close(CloseReason::error);
+  }
+}
+
 void SessionConnection::after_event() {
   in_data_ = true;  // flush's on_drained is handled by apply() below
   connection_.flush();
@@ -84,7 +111,10 @@ void SessionConnection::apply(const SessionWants& wants) {
   }
 }
 
-void SessionConnection::on_closed(TcpConnection&, CloseReason) { host_.closed(this); }
+void SessionConnection::on_closed(TcpConnection&, CloseReason) {
+  if (resume_target_) resume_target_->connection = nullptr;  // late results are dropped
+  host_.closed(this);
+}
 
 SessionHost::SessionHost(EventLoop& loop, std::vector<TimerQueue*> timeouts, size_t max_connections)
     : loop_(loop), timeouts_(std::move(timeouts)), max_connections_(max_connections) {}

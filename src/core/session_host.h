@@ -21,6 +21,7 @@ class SessionHost;
 class SessionConnection final : public StreamHandler {
  public:
   SessionConnection(SessionHost& host, UniqueFd fd, std::unique_ptr<StreamSession> session);
+  ~SessionConnection() override;
 
   void on_data(TcpConnection& connection, Buffer& input) override;
   void on_drained(TcpConnection& connection) override;
@@ -30,6 +31,8 @@ class SessionConnection final : public StreamHandler {
 
   void start(const SocketAddress& peer, TcpConnection::Start how);
   void stop();  // graceful: the session finishes what is in flight
+  // The session's Resume (stream_session.h): `step` runs as an event, unless closed.
+  void resume(const ResumeStep& step);
 
   TcpConnection& connection() { return connection_; }
 
@@ -38,9 +41,16 @@ class SessionConnection final : public StreamHandler {
   void after_event();
   void apply(const SessionWants& wants);
 
+  // What a Resume holds: this connection until it closes, then null. Loop
+  // thread only; shared so that a Resume may outlive the connection.
+  struct ResumeTarget {
+    SessionConnection* connection;
+  };
+
   SessionHost& host_;
   TcpConnection connection_;
   std::unique_ptr<StreamSession> session_;
+  std::shared_ptr<ResumeTarget> resume_target_;  // made on the first attach
   bool in_data_ = false;
   SessionConnection* prev_ = nullptr;  // the host's list
   SessionConnection* next_ = nullptr;

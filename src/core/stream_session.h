@@ -21,8 +21,17 @@
 //        server stops -> on_stop(out)
 //   2. send what it can of `out`;
 //   3. do what wants(out) says.
+//
+// Waiting for work done elsewhere (a database query on a WorkPool): the
+// driver offers each session a Resume before on_start (attach). A session that
+// started such work holds its input meanwhile (wants().read = false, and
+// on_data uses nothing), and when the result is back, on the driver's
+// thread, it calls resume(step): the driver runs step(out) as one more
+// event, then steps 2 and 3. Once the connection has closed, resume drops
+// the step unrun, so a late result for a client that left is harmless.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
 #include "core/output_queue.h"
@@ -44,9 +53,19 @@ struct SessionWants {
   bool idle = false;         // nothing in flight: the driver may free buffer memory
 };
 
+// Runs a step of the session later as an event of its own (see above).
+// Cheap to copy, safe to keep after the session is gone; call it on the
+// driver's thread only.
+using ResumeStep = std::function<void(OutputQueue& out)>;
+using Resume = std::function<void(ResumeStep step)>;
+
 class StreamSession {
  public:
   virtual ~StreamSession() = default;
+
+  // Before on_start: `make` makes this session's Resume. Sessions that never
+  // wait ignore it (and cost their driver nothing).
+  virtual void attach(const std::function<Resume()>& /*make*/) {}
 
   virtual void on_start(OutputQueue&) {}  // a greeting, for protocols where the server speaks first
   // Returns how many bytes of `data` were used.
