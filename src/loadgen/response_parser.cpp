@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <array>
 #include <cstring>
 
 namespace muxd::loadgen {
@@ -9,12 +10,22 @@ namespace {
 
 constexpr uint64_t kMaxLength = uint64_t{1} << 60;  // a larger length is an overflow attempt
 
-// tchar (RFC 9110 §5.6.2).
-bool is_tchar(unsigned char c) {
-  if (c >= '0' && c <= '9') return true;
-  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
-  return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != 0;
+// Byte classes, one table lookup each.
+constexpr uint8_t kToken = 1;    // tchar (RFC 9110 §5.6.2)
+constexpr uint8_t kNotText = 2;  // a control byte other than HTAB, or DEL: never in a reason or value
+
+constexpr std::array<uint8_t, 256> make_table() {
+  std::array<uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    for (char t : std::string_view("!#$%&'*+-.^_`|~")) alnum = alnum || c == t;
+    table[static_cast<size_t>(c)] = static_cast<uint8_t>((alnum ? kToken : 0) | (((c < 0x20 && c != '\t') || c == 0x7f) ? kNotText : 0));
+  }
+  return table;
 }
+constexpr std::array<uint8_t, 256> kTable = make_table();
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -154,75 +165,79 @@ ResponseParser::Result ResponseParser::parse(std::string_view input, size_t* con
   return result;
 }
 
-// Searches for the empty line that ends the head, from where the last call
-// stopped; then reads the head whole.
+// Reads the head line by line as lines complete, from where the last call
+// stopped: each byte is looked at once however the head arrives, and
+// garbage fails at its first line rather than at the end of a head.
 ResponseParser::Result ResponseParser::parse_head(std::string_view input, size_t* used) {
-  started_ = true;
+  if (!started_) begin_head();
   size_t pos = scanned_;
   while (pos < input.size()) {
     const void* found = std::memchr(input.data() + pos, '\n', input.size() - pos);
     if (!found) break;
     size_t lf = static_cast<size_t>(static_cast<const char*>(found) - input.data());
-    bool empty_line = lf == pos || (lf == pos + 1 && input[pos] == '\r');
+    if (lf + 1 > limits_.max_head_bytes) break;
+    std::string_view line = strip_cr(input.substr(pos, lf - pos));
     pos = lf + 1;
-    if (pos > limits_.max_head_bytes) break;
-    if (!empty_line) continue;
-    if (pos <= 2) return fail("a response begins with an empty line");
-    scanned_ = 0;
-    *used = pos;
-    if (!read_head(input.substr(0, pos))) return Result::error;
-    return body_begins();
+    if (response_.status == 0) {
+      if (!read_status_line(line)) return Result::error;
+    } else if (line.empty()) {
+      scanned_ = 0;
+      *used = pos;
+      return body_begins();
+    } else if (!read_field_line(line)) {
+      return Result::error;
+    }
   }
   scanned_ = pos;
-  if (pos > limits_.max_head_bytes || input.size() > limits_.max_head_bytes)
+  if (input.size() > limits_.max_head_bytes)
     return fail(fmt::format("response head larger than {} bytes", limits_.max_head_bytes));
   *used = 0;
   return Result::need_more;
 }
 
-// status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4),
-// then field lines (§5).
-bool ResponseParser::read_head(std::string_view head) {
+void ResponseParser::begin_head() {
+  started_ = true;
+  scanned_ = 0;
+  fields_ = 0;
   chunked_ = other_coding_ = has_length_ = close_ = keep_alive_token_ = false;
   response_ = Response{};
   remaining_ = 0;
-  size_t lf = head.find('\n');
-  std::string_view line = strip_cr(head.substr(0, lf));
-  head.remove_prefix(lf + 1);
-  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || line[7] < '0' || line[7] > '9' || line[8] != ' ' ||
+}
+
+// status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4).
+bool ResponseParser::read_status_line(std::string_view line) {
+  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || !is_digit(line[7]) || line[8] != ' ' ||
       (line.size() > 12 && line[12] != ' '))
     return reject("not an HTTP/1.x status line");
   version_minor_ = line[7] - '0';
   int status = 0;
   for (size_t i = 9; i < 12; ++i) {
-    if (line[i] < '0' || line[i] > '9') return reject("not an HTTP/1.x status line");
+    if (!is_digit(line[i])) return reject("not an HTTP/1.x status line");
     status = status * 10 + (line[i] - '0');
   }
   if (status < 100 || status > 599) return reject(fmt::format("status code {} outside 100-599", status));
-  response_.status = status;
   for (char c : line.substr(12))
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) return reject("control byte in the reason");
-
-  size_t fields = 0;
-  while (!head.empty()) {
-    lf = head.find('\n');
-    line = strip_cr(head.substr(0, lf));
-    head.remove_prefix(lf + 1);
-    if (line.empty()) break;  // the end of the head
-    if (++fields > limits_.max_headers) return reject(fmt::format("more than {} header fields", limits_.max_headers));
-    if (line[0] == ' ' || line[0] == '\t') return reject("obs-fold (a continuation line) in the head");
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) return reject("a header line without a name");
-    std::string_view name = line.substr(0, colon);
-    for (char c : name)
-      if (!is_tchar(static_cast<unsigned char>(c))) return reject("a header name that is not a token");
-    std::string_view value = trim(line.substr(colon + 1));
-    for (char c : value)
-      if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f)
-        return reject("control byte in a header value");
-    if (!read_field(name, value)) return false;
-  }
+    if (kTable[static_cast<unsigned char>(c)] & kNotText) return reject("control byte in the reason");
+  response_.status = status;
   return true;
+}
+
+// field-line = field-name ":" OWS field-value OWS (RFC 9112 §5): the name is
+// checked and the colon found in one pass; no whitespace before the colon
+// (§5.1), no obs-fold (§5.2), no control bytes in the value.
+bool ResponseParser::read_field_line(std::string_view line) {
+  if (++fields_ > limits_.max_headers) return reject(fmt::format("more than {} header fields", limits_.max_headers));
+  size_t colon = 0;
+  while (colon < line.size() && (kTable[static_cast<unsigned char>(line[colon])] & kToken)) ++colon;
+  if (colon == line.size() || line[colon] != ':') {
+    if (line[0] == ' ' || line[0] == '\t') return reject("obs-fold (a continuation line) in the head");
+    return reject("a header line that is not 'name: value'");
+  }
+  if (colon == 0) return reject("a header line without a name");
+  std::string_view value = line.substr(colon + 1);
+  for (char c : value)
+    if (kTable[static_cast<unsigned char>(c)] & kNotText) return reject("control byte in a header value");
+  return read_field(line.substr(0, colon), trim(value));
 }
 
 bool ResponseParser::read_field(std::string_view name, std::string_view value) {

@@ -58,7 +58,9 @@ class ResponseParser {
   enum class State { head, body, until_close, chunk_size, chunk_data, chunk_end, trailers };
 
   Result parse_head(std::string_view input, size_t* used);
-  bool read_head(std::string_view head);
+  void begin_head();
+  bool read_status_line(std::string_view line);
+  bool read_field_line(std::string_view line);
   bool read_field(std::string_view name, std::string_view value);
   bool read_chunk_size(std::string_view line);
   Result body_begins();
@@ -69,7 +71,8 @@ class ResponseParser {
   ResponseLimits limits_;
   State state_ = State::head;
   bool started_ = false;  // bytes of a head were seen
-  size_t scanned_ = 0;    // head bytes already searched for its end
+  size_t scanned_ = 0;    // head bytes already read (whole lines)
+  size_t fields_ = 0;     // field lines read in this head
   uint64_t remaining_ = 0;  // of the body, or of the current chunk
   size_t trailer_bytes_ = 0;
   size_t trailer_lines_ = 0;
