@@ -114,7 +114,10 @@ class Importer {
 
   ImportedDatabase import_dictd(const std::string& index_path, const std::string& name) {
     std::string stem = index_path.substr(0, index_path.size() - std::string_view(".index").size());
-    auto [data_path, data] = open_data(stem);
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    std::pair<std::string, std::unique_ptr<DictData>> opened = open_data(stem);
+    const std::string& data_path = opened.first;
+    DictData* data = opened.second.get();
     InputFile index(index_path);
     ImportedDatabase db{name, name, 0};
     writer_.replace_database(name);
