@@ -49,7 +49,9 @@ class DictServer(Server):
     """`muxd dict` on port 0 for both listeners: `udp_port` and `dict_port`."""
 
     def __init__(self, db, *flags, **kwargs):
-        args = ["--listen", "127.0.0.1:0", "--dict-listen", "127.0.0.1:0", "--db-threads", "2"]
+        args = ["--listen", "127.0.0.1:0", "--dict-listen", "127.0.0.1:0"]
+        if "--db-threads" not in flags:
+            args += ["--db-threads", "2"]
         if db is not None:
             args += ["--db", db]
         super().__init__("dict", *args, *flags, **kwargs)
