@@ -146,6 +146,10 @@ ResponseParser::Result ResponseParser::parse(std::string_view input, size_t* con
           *consumed = used;
           return Result::need_more;
         }
+        if (state_ == State::chunk_size && lf > limit) {  // the same verdict whether or not the LF has come
+          result = fail("chunk-size line too long");
+          break;
+        }
         std::string_view line = strip_cr(rest.substr(0, lf));
         used += lf + 1;
         if (state_ == State::chunk_size) {

@@ -214,6 +214,11 @@ TEST(ResponseParser, ChunkLineAndTrailerLimits) {
   limits.max_head_bytes = 64;
   ResponseParser long_line(limits), long_trailers(limits);
   EXPECT_TRUE(feed(long_line, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + std::string(40, 'e')).error);
+  // The same verdict when the whole line, LF included, arrives at once (found by the fuzzer).
+  ResponseParser whole_line(limits);
+  EXPECT_TRUE(
+      feed(whole_line, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + std::string(40, 'e') + "\r\nx\r\n")
+          .error);
   std::string trailers = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n";
   for (int i = 0; i < 10; ++i) trailers += "X-Trailer: 123456789\r\n";
   EXPECT_TRUE(feed(long_trailers, trailers).error);
