@@ -86,7 +86,8 @@ void check_output(const std::string& output) {
     }
     if (line.rfind("Content-type:", 0) == 0 || line.rfind("Content-transfer-encoding:", 0) == 0 || line.empty()) continue;
     check(line.size() >= 4 && line[3] == ' ', "a status line is a code and a space");
-    for (int i = 0; i < 3; ++i) check(line[i] >= '1' && line[i] <= '5', "a status code is digits 1-5");
+    check(line[0] >= '1' && line[0] <= '5', "a status code starts with 1-5");
+    for (int i = 1; i < 3; ++i) check(line[i] >= '0' && line[i] <= '9', "a status code is three digits");
     int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
     in_text = code == 110 || code == 111 || code == 112 || code == 113 || code == 114 || code == 151 || code == 152;
   }
