@@ -201,6 +201,7 @@ def main():
     vocabulary = words()
     results = {"muxd dict": [], "dictd": [], "muxd udp": []}
     with tempfile.TemporaryDirectory(prefix="muxd-bench-dict-") as tmp:
+        os.chmod(tmp, 0o777)  # dictd started as root drops to its own user, which writes its log here
         for _ in range(args.pairs):
             proc, tcp, udp = start_muxd(args.muxd, db, tmp)
             try:
