@@ -47,6 +47,8 @@ const std::map<std::string, std::string>& explanations() {
   return text;
 }
 
+std::string connections(int count) { return fmt::format("{} connection{}", count, count == 1 ? "" : "s"); }
+
 std::string megabytes(uint64_t bytes) { return fmt::format("{:.1f}", static_cast<double>(bytes) / (1 << 20)); }
 
 std::string csv_field(const std::string& text) {
@@ -121,9 +123,9 @@ std::string reading_of(const std::string& model, const std::vector<Row>& rows) {
   for (const Row& row : mine)
     if (row.rps > best->rps) best = &row;
   const Row& last = mine.back();
-  std::string text = fmt::format("Measured: at most {:.0f} requests/s (at {} connections)", best->rps, best->concurrency);
+  std::string text = fmt::format("Measured: at most {:.0f} requests/s (at {})", best->rps, connections(best->concurrency));
   if (last.requests > 0) {
-    text += fmt::format("; at {} connections {:.0f} requests/s, p99 {:.1f} ms", last.concurrency, last.rps, last.p99_ms);
+    text += fmt::format("; at {} {:.0f} requests/s, p99 {:.1f} ms", connections(last.concurrency), last.rps, last.p99_ms);
     if (last.errors > 0) text += fmt::format(", {} errors", last.errors);
     text += fmt::format(", {} MB resident in {} thread{} / {} process{}", megabytes(last.peak_rss_bytes),
                         last.peak_threads, last.peak_threads == 1 ? "" : "s", last.peak_processes,
@@ -132,7 +134,7 @@ std::string reading_of(const std::string& model, const std::vector<Row>& rows) {
   }
   text += ".";
   for (const Row& row : mine)
-    if (!row.note.empty()) text += fmt::format(" At {} connections: {}.", row.concurrency, row.note);
+    if (!row.note.empty()) text += fmt::format(" At {}: {}.", connections(row.concurrency), row.note);
   return text;
 }
 

@@ -79,6 +79,24 @@ class BrowserTest(unittest.TestCase):
         if "/favicon.ico" in requests:
             self.assertEqual(requests["/favicon.ico"], 200)
 
+    def test_the_c10k_lab_page_shows_its_chart(self):
+        """www/lab/ is the latest `make c10k` report: the page, its SVG chart and the CSV it links."""
+        result = self.chromium("--dump-dom", self.url + "lab/")
+        self.assertEqual(result.returncode, 0, result.stderr.decode(errors="replace")[-2000:])
+        dom = result.stdout.decode(errors="replace")
+        self.assertIn("<h1>The C10K lab</h1>", dom)
+        self.assertIn('id="chart"', dom)
+        artifacts = os.environ.get("MUXD_ARTIFACT_DIR") or self.tmp.name
+        os.makedirs(artifacts, exist_ok=True)
+        shot = os.path.join(artifacts, "http_c10k_lab.png")
+        result = self.chromium(f"--screenshot={shot}", "--window-size=1280,1600", self.url + "lab/")
+        self.assertEqual(result.returncode, 0, result.stderr.decode(errors="replace")[-2000:])
+        self.assertEqual(png_size(shot), (1280, 1600))
+        print(f"\nscreenshot: {shot}")
+        self.assertEqual(self.server.stop(STOP_BOUND), 0)
+        requests = self.logged_requests()
+        self.assertEqual(requests.get("/lab/c10k.svg"), 200, f"the chart was not fetched; log: {requests}")
+
 
 if __name__ == "__main__":
     unittest.main()
