@@ -55,7 +55,8 @@ struct SessionWants {
 
 // Runs a step of the session later as an event of its own (see above).
 // Cheap to copy, safe to keep after the session is gone; call it on the
-// driver's thread only.
+// driver's thread only, and not from inside one of the session's own calls
+// (a WorkPool completion arrives as a call of its own).
 using ResumeStep = std::function<void(OutputQueue& out)>;
 using Resume = std::function<void(ResumeStep step)>;
 
