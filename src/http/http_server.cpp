@@ -73,7 +73,7 @@ int run_server(const HttpConfig& config) {
              every_interface ? " (every interface)" : "");
     if (config.model != IoModel::epoll)
       log_info("muxd http: --model {}: {}{}", model.name, model.summary,
-               !model.uses_workers && config.workers > 1 ? " (--workers does not apply: 1 worker)" : "");
+               model.uses_workers ? "" : " (always one worker, whatever --workers says)");
   };
   spec.reopen_logs = [&] {
     if (int error = access_log->reopen()) log_error("muxd http: cannot reopen {}: {}", config.access_log, std::strerror(error));
