@@ -163,16 +163,17 @@ class LookupSession : public StreamSession {
       return end + 1;
     }
     waiting_ = true;
-    bool taken = pool_.try_submit(loop_, [word, gate = gate_, resume = resume_, this](Context&) {
+    // The job runs on a pool thread, maybe after the session is gone: it
+    // captures what it needs by value, and names `this` only inside the step.
+    bool taken = pool_.try_submit(loop_, [word, gate = gate_, resume = resume_, record = &record_, this](Context&) {
       if (gate) gate->wait();
       std::string upper = word;
       for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      // `this` is used only inside the step, which runs only while the session lives.
-      return [resume, &record = record_, step = ResumeStep([this, word, upper](OutputQueue& o) {
+      return [resume, record, step = ResumeStep([this, word, upper](OutputQueue& o) {
                 answer(word + "=" + upper, o);
               })] {
         resume(step);
-        ++record.completions;
+        ++record->completions;
       };
     });
     if (!taken) answer("busy", out);
