@@ -61,6 +61,10 @@ void ConnectionTable::clear_wakeup() {
 ConnectionTable::Clock::time_point ConnectionTable::begin_pass() {
   now_ = Clock::now();
   shared_.refresh_clock();
+  // A rest that is over is forgotten here, not only at the next accept: with
+  // nothing pending the listener never becomes ready, and a past rest would
+  // keep wait_ms() at 0, spinning the loop.
+  if (resting_until_ && now_ >= *resting_until_) resting_until_.reset();
   if (stop_now_requested_.load(std::memory_order_acquire)) {
     if (!stopped_now_) close_all();
     stopped_now_ = true;
@@ -86,7 +90,15 @@ void ConnectionTable::accept_pending(Clock::time_point now) {
   resting_until_.reset();
   for (int i = 0; i < kMaxAcceptBatch; ++i) {
     SocketAddress peer;
-    UniqueFd fd(::accept4(listener_.get(), peer.get(), peer.length_ptr(), SOCK_NONBLOCK | SOCK_CLOEXEC));
+    UniqueFd fd;
+    {
+      // Under the spare's lock: another worker's accept must not take the
+      // slot a refusal frees for an instant, or the spare is lost for good
+      // and clients wait unrefused in the backlog. Uncontended but for the
+      // moments two workers accept at once.
+      std::lock_guard lock(g_spare_mutex);
+      fd.reset(::accept4(listener_.get(), peer.get(), peer.length_ptr(), SOCK_NONBLOCK | SOCK_CLOEXEC));
+    }
     if (fd) {
       admit(std::move(fd), peer, now);
       continue;
