@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "chat/utf8.h"
+
 namespace muxd::dict {
 
 // True when `text` is well-formed UTF-8 (RFC 3629 §4: no overlongs, no
@@ -17,7 +19,7 @@ bool valid_utf8(std::string_view text);
 // The next code point of `text` at `pos` (advanced past it), or nullopt at an
 // invalid sequence (pos then advances by one byte).
 std::optional<char32_t> next_code_point(std::string_view text, size_t& pos);
-void append_utf8(std::string& out, char32_t cp);
+using chat::append_utf8;  // the one UTF-8 encoder (src/chat/utf8.h)
 
 // The case-folded key: simple one-to-one lower-casing of the scripts whose
 // upper and lower case differ by a fixed offset or alternate in pairs: ASCII,
