@@ -81,10 +81,9 @@ class Wait final : public StopWaiter {
 // A non-blocking descriptor a task waits on. It does no IO itself: the task
 // reads and writes as it likes when a wait says it can.
 //
-// Destroy it while the descriptor is still open, or right after closing it
-// with no co_await in between: closing removed it from epoll already, and
-// the destructor's EPOLL_CTL_DEL must not hit a new descriptor that reused
-// the number.
+// Take it out of epoll (unwatch(), or destroy it) before the descriptor
+// closes: once closed, the number is free, and another worker's accept may
+// take it while an EPOLL_CTL_DEL naming it is on its way.
 class AsyncSocket final : private Watcher {
  public:
   AsyncSocket(EventLoop& loop, int fd) : loop_(loop), fd_(fd) {}
@@ -96,6 +95,8 @@ class AsyncSocket final : private Watcher {
   Wait wait(bool read, bool write, Wait::Deadline deadline = std::nullopt);
   Wait readable(Wait::Deadline deadline = std::nullopt) { return wait(true, false, deadline); }
   Wait writable(Wait::Deadline deadline = std::nullopt) { return wait(false, true, deadline); }
+  // Out of epoll now; the next wait puts it back.
+  void unwatch() { unregister(); }
 
  private:
   friend class Wait;

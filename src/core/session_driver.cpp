@@ -102,6 +102,7 @@ void SessionDriver::stop(Clock::time_point now) {
 }
 
 void SessionDriver::close() {
+  if (fd_.valid() && before_close_) before_close_();
   fd_.reset();
   deadline_.reset();
   lingering_ = false;

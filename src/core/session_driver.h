@@ -19,6 +19,7 @@
 // A session that throws gets its connection closed and logged; nothing else
 // is affected. Not thread-safe: one thread drives a driver at a time.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -58,6 +59,10 @@ class SessionDriver {
   void stop(Clock::time_point now);
   // Now, without sending what is queued.
   void close();
+  // Runs just before the descriptor closes, whoever closes it: a model that
+  // registered the number somewhere (epoll) takes it out while the number is
+  // still its own; once closed, another thread's accept may reuse it.
+  void before_close(std::function<void()> hook) { before_close_ = std::move(hook); }
 
   bool closed() const { return !fd_.valid(); }
   int fd() const { return fd_.get(); }
@@ -79,6 +84,7 @@ class SessionDriver {
   void guarded(F&& step);
 
   UniqueFd fd_;
+  std::function<void()> before_close_;
   std::unique_ptr<StreamSession> session_;
   std::vector<Clock::duration> timeouts_;
   Buffer input_;

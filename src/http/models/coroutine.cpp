@@ -32,7 +32,8 @@ Task serve(EventLoop& loop, SessionShared& shared, UniqueFd fd, SocketAddress pe
   const HttpConfig& config = shared.config;
   SessionDriver driver(std::move(fd), std::make_unique<Session>(shared, peer),
                        {config.header_timeout, config.idle_timeout, config.write_timeout});  // TimeoutKind order
-  AsyncSocket socket(loop, driver.fd());  // after the driver: leaves epoll before the socket closes
+  AsyncSocket socket(loop, driver.fd());
+  driver.before_close([&socket] { socket.unwatch(); });  // out of epoll while the number is ours
   // The listener defers accepting until the request is in (TCP_DEFER_ACCEPT):
   // read it now; a Connection: close exchange never touches epoll.
   driver.start(loop.now(), /*read_first=*/true);

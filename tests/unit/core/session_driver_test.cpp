@@ -4,6 +4,7 @@
 #include "core/session_driver.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -439,6 +440,24 @@ TEST(SessionDriver, CloseDropsWhatIsQueued) {
   ReadResult got = read_until_end(f.client(), 5s);
   EXPECT_LT(got.data.size(), LineSession::kBig);
   EXPECT_NE(got.end, ReadResult::timeout);
+}
+
+// The hook sees the descriptor still open, once, whichever path closes it.
+TEST(SessionDriver, BeforeCloseRunsOnceWhileTheDescriptorIsStillOpen) {
+  Fixture f;
+  int calls = 0;
+  bool open_then = false;
+  int fd = f.driver->fd();
+  f.driver->before_close([&] {
+    ++calls;
+    open_then = ::fcntl(fd, F_GETFD) != -1;
+  });
+  f.driver->start(Clock::now());
+  EXPECT_EQ(exchange(f, "quit\n").data, "bye\n");
+  ASSERT_TRUE(f.driver->closed());
+  f.driver->close();
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(open_then);
 }
 
 // Models that read by themselves (io_uring) hand the bytes over.
