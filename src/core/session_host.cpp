@@ -21,8 +21,13 @@ void SessionConnection::start(const SocketAddress& peer, TcpConnection::Start ho
       if (target->connection) target->connection->resume(step);
     };
   });
-  session_->on_start(connection_.output());
-  after_event();
+  try {  // under the acceptor's handler, not this connection's: contain it here
+    session_->on_start(connection_.output());
+    after_event();
+  } catch (const std::exception& error) {
+    log_error("session: {}; closing the connection", error.what());
+    return connection_.close(CloseReason::error);
+  }
   if (!connection_.closed()) connection_.start(how);
 }
 

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -25,11 +26,38 @@ constexpr int kMaxRefusalsPerPause = 256;
 // A descriptor kept in reserve for refusing connections when there is none
 // left (nginx and core/acceptor do the same): one per process, shared by the
 // uring workers, so that one worker freeing it cannot lose it to another.
+//
+// The lock cannot cover the kernel's side: another worker's multishot accept
+// may take the slot a refusal frees for an instant. The spare is then missing
+// (g_spare_missing), and the next connection any worker accepts is closed at
+// once to take its slot back: a refusal, which is what a server out of
+// descriptors owes that client anyway.
 std::mutex g_spare_mutex;
 UniqueFd g_spare;  // guarded by g_spare_mutex
+std::atomic<bool> g_spare_missing{false};
 
 void take_spare() {
   if (!g_spare) g_spare.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  g_spare_missing.store(!g_spare);
+}
+
+// Frees the spare's slot for a refusal. Missing is said first: a worker
+// whose kernel accept takes the slot meanwhile must check (under the lock,
+// after the refusal) whether the spare came back.
+void release_spare() {
+  g_spare_missing.store(true);
+  g_spare.reset();
+}
+
+// The spare is missing: closes `fd` (the connection is refused) and takes
+// its slot back. False when the spare was there after all: `fd` is kept.
+bool give_slot_to_spare(UniqueFd& fd) {
+  if (!g_spare_missing.load()) return false;
+  std::lock_guard lock(g_spare_mutex);
+  if (g_spare) return false;
+  fd.reset();
+  take_spare();
+  return true;
 }
 
 bool out_of_descriptors(int error) { return error == EMFILE || error == ENFILE; }
@@ -155,7 +183,12 @@ void UringLoop::complete(const io_uring_cqe& cqe) {
 void UringLoop::on_accepted(const io_uring_cqe& cqe) {
   if (!(cqe.flags & IORING_CQE_F_MORE)) accepting_ = false;
   if (cqe.res >= 0) {
-    start_connection(UniqueFd(cqe.res));
+    UniqueFd fd(cqe.res);
+    if (give_slot_to_spare(fd)) {
+      ++refused_;
+    } else {
+      start_connection(std::move(fd));
+    }
   } else if (cqe.res != -ECANCELED && !stopping_) {
     // EMFILE, ENFILE, ENOBUFS, ENOMEM: the multishot accept ended. Try again
     // in 100 ms; meanwhile refuse what waits rather than leave it hanging.
@@ -187,7 +220,7 @@ void UringLoop::refuse_waiting() {
     if (!out_of_descriptors(errno)) return;  // EAGAIN: nobody waits
     take_spare();
     if (!g_spare) return;
-    g_spare.reset();
+    release_spare();
     UniqueFd refused(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
     bool was_waiting = refused.valid();
     refused.reset();  // first: the spare takes this very slot back

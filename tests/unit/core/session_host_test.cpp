@@ -48,9 +48,11 @@ class LineSession : public StreamSession {
 
   std::string greeting;
   bool one_per_call = false;
+  bool throw_on_start = false;
 
   void on_start(OutputQueue& out) override {
     ++record_.starts;
+    if (throw_on_start) throw Fault();
     if (!greeting.empty()) out.append(greeting);
   }
   size_t on_data(std::string_view data, OutputQueue& out) override {
@@ -400,6 +402,26 @@ TEST(SessionHost, AThrowingSessionInAReadFirstStartIsClosed) {
   loop.run();
   EXPECT_EQ(host.size(), 0u);
   EXPECT_NE(read_until(pair.client.get(), {}, 1s).end, ReadResult::timeout);
+}
+
+// on_start runs inside SessionHost::start (an accept handler), not under a
+// connection's own guard: its fault must still close just that connection.
+TEST(SessionHost, ASessionThatThrowsInOnStartIsClosedAndForgotten) {
+  Record record;  // outlives the host, whose sessions write to it
+  EventLoop loop;
+  SessionHost host(loop, {});
+  Pair pair = loopback_pair();
+  auto session = std::make_unique<LineSession>(record);
+  session->throw_on_start = true;
+  testing::internal::CaptureStderr();
+  loop.run_in_loop([&] { EXPECT_TRUE(start(host, std::move(pair.server), std::move(session))); });
+  loop.run_after(100ms, [&] { loop.quit(); });
+  loop.run();
+  std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(host.size(), 0u);
+  EXPECT_EQ(record.destroyed, 1);
+  EXPECT_NE(read_until(pair.client.get(), {}, 1s).end, ReadResult::timeout);
+  EXPECT_NE(log.find("session fault for the test"), std::string::npos) << log;
 }
 
 }  // namespace
