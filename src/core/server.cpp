@@ -18,20 +18,6 @@
 namespace muxd {
 namespace {
 
-// Binding once without SO_REUSEPORT fails when any socket holds the address,
-// whether or not it set SO_REUSEPORT: so a second muxd (or anything else) on
-// the same port is an error, never a silent share of the traffic.
-// (A bind without listen: no connection can land on the probe.)
-void check_address_free(const SocketAddress& address) {
-  if (address.port() == 0) return;
-  UniqueFd probe(::socket(address.family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
-  int one = 1;
-  ::setsockopt(probe.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // TIME_WAIT leftovers are no owner
-  if (address.family() == AF_INET6) ::setsockopt(probe.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  if (probe && ::bind(probe.get(), address.get(), address.length()) != 0)
-    throw std::system_error(errno, std::generic_category(), address.to_string());
-}
-
 // One TCP socket per worker on the same address (SO_REUSEPORT): the kernel
 // balances new connections and no worker contends on a shared accept queue.
 // With port 0 the first socket picks the port and the others join it.
@@ -118,13 +104,13 @@ void Scaffold::make_workers() {
 
 int Scaffold::run() {
   SignalWatcher stop_signals(main_loop_, {SIGINT, SIGTERM, SIGQUIT}, [this](int signal) { on_signal(signal); });
-  std::unique_ptr<SignalWatcher> reopen_signals;
-  if (spec_.reopen_logs) {
-    reopen_signals = std::make_unique<SignalWatcher>(main_loop_, std::initializer_list<int>{SIGHUP, SIGUSR1}, [this](int signal) {
-      log_info("muxd {}: signal {}, reopening log files", spec_.service, signal);
-      spec_.reopen_logs();
-    });
-  }
+  // Caught by every server: logrotate's `kill -HUP $(pidof muxd)` reaches
+  // them all, and must not kill the ones without a log file.
+  SignalWatcher reopen_signals(main_loop_, {SIGHUP, SIGUSR1}, [this](int signal) {
+    if (!spec_.reopen_logs) return log_info("muxd {}: signal {}, no log files to reopen", spec_.service, signal);
+    log_info("muxd {}: signal {}, reopening log files", spec_.service, signal);
+    spec_.reopen_logs();
+  });
   pool_.start();
   for (size_t l = 0; l < bound_.size(); ++l) {
     std::string line = "muxd " + spec_.service + " listening on " + bound_[l].to_string();
@@ -179,12 +165,27 @@ uint64_t raise_descriptor_limit() {
   return limit.rlim_cur;
 }
 
+void block_server_signals() { block_signals({SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGUSR1}); }
+
+// Binding once without SO_REUSEPORT fails when any socket holds the address,
+// whether or not it set SO_REUSEPORT: so a second muxd (or anything else) on
+// the same port is an error, never a silent share of the traffic.
+// (A bind without listen: no connection can land on the probe.)
+void check_address_free(const SocketAddress& address, bool datagram) {
+  if (address.port() == 0) return;
+  int type = datagram ? SOCK_DGRAM : SOCK_STREAM;
+  UniqueFd probe(::socket(address.family(), type | SOCK_CLOEXEC, 0));
+  int one = 1;
+  // TCP: TIME_WAIT leftovers are no owner. (UDP has none, and there
+  // SO_REUSEADDR would share a port with a socket that set it too.)
+  if (!datagram) ::setsockopt(probe.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (address.family() == AF_INET6) ::setsockopt(probe.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  if (probe && ::bind(probe.get(), address.get(), address.length()) != 0)
+    throw std::system_error(errno, std::generic_category(), address.to_string());
+}
+
 int run_server(const ServerSpec& spec) {
-  if (spec.reopen_logs) {
-    block_signals({SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGUSR1});
-  } else {
-    block_signals({SIGINT, SIGTERM, SIGQUIT});
-  }
+  block_server_signals();
   raise_descriptor_limit();
   Scaffold scaffold(spec);
   try {

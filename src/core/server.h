@@ -8,9 +8,10 @@
 // several listeners) once everything is ready, and stops on SIGINT, SIGTERM
 // or SIGQUIT: the listeners close, each worker finishes what is in flight,
 // and the process exits when all have drained or the drain timeout ran out
-// (a second signal stops at once). A service with log files reopens them on
-// SIGHUP and SIGUSR1 (nginx's convention; logrotate's `kill -HUP`). A service supplies its worker; everything else here
-// is the same for all.
+// (a second signal stops at once). SIGHUP and SIGUSR1 reopen a service's log
+// files (nginx's convention; logrotate's `kill -HUP`); every server catches
+// them, so one without log files logs a line and goes on, never dies of them.
+// A service supplies its worker; everything else here is the same for all.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -65,8 +66,8 @@ struct ServerSpec {
   // Builds worker `index` for `loop`, on the main thread before any worker
   // runs; may throw std::exception to refuse to start (the message is logged).
   std::function<std::unique_ptr<ServiceWorker>(EventLoop& loop, size_t index)> make_worker;
-  // SIGHUP/SIGUSR1, on the main thread (see LogFile). Unset: those signals keep
-  // their default action.
+  // SIGHUP/SIGUSR1, on the main thread (see LogFile). Unset: those signals are
+  // caught all the same, and only logged.
   std::function<void()> reopen_logs;
   // After the ready line(s): extra start-up notes.
   std::function<void(const std::vector<SocketAddress>& bound)> on_ready;
@@ -75,6 +76,20 @@ struct ServerSpec {
 // Runs until stopped; returns the process exit status (0 after a stop by
 // signal, 1 when start-up failed: the reason is logged as "muxd SERVICE: ...").
 int run_server(const ServerSpec& spec);
+
+// Blocks every signal run_server handles (SIGINT, SIGTERM, SIGQUIT, SIGHUP,
+// SIGUSR1: they arrive on its signalfd) in the calling thread and the threads
+// it starts later. run_server calls it; a service that starts threads before
+// (dict's database pool) calls it first, or such a thread would take a
+// signal's default action and end the process.
+void block_server_signals();
+
+// Throws std::system_error ("ADDR: Address already in use") when another
+// socket holds the TCP (or, `datagram`, UDP) address: binding it once without
+// SO_REUSEPORT. run_server checks every TCP listener before building its
+// SO_REUSEPORT group; a service with slow start-up work (dict's first import)
+// may check first, so a busy port fails at once.
+void check_address_free(const SocketAddress& address, bool datagram = false);
 
 // Raises the soft RLIMIT_NOFILE to the hard limit, as nginx's
 // worker_rlimit_nofile lets operators do: a server should not run out of

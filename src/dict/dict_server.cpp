@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <csignal>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -17,7 +16,6 @@
 #include "core/log.h"
 #include "core/server.h"
 #include "core/session_host.h"
-#include "core/signals.h"
 #include "core/timer_queue.h"
 #include "core/work_pool.h"
 #include "dict/address_limit.h"
@@ -253,9 +251,9 @@ class DictWorker final : public ServiceWorker {
 }  // namespace
 
 int run_server(const DictConfig& config) {
-  // Before the pool's threads exist, so that they inherit the mask: a stop
-  // signal must reach the scaffold's signalfd, not kill the process from a pool thread.
-  block_signals({SIGINT, SIGTERM, SIGQUIT});
+  // Before the pool's threads exist, so that they inherit the mask: a stop or
+  // reopen signal must reach the scaffold's signalfd, not kill the process from a pool thread.
+  block_server_signals();
   std::vector<std::unique_ptr<QueryRunner>> runners;
   try {
     for (size_t i = 0; i < config.db_threads; ++i) runners.push_back(std::make_unique<QueryRunner>(open_store(config.db, true), config.query_delay));
