@@ -97,16 +97,19 @@ bool valid_port(const std::string& port) {
 
 }  // namespace
 
-std::optional<SocketAddress> resolve_server(std::string_view text, std::string* error) {
+std::optional<SocketAddress> resolve_server(std::string_view text, std::string* error, bool* unresolved) {
   std::string host, port;
   split_server(text, host, port);
+  if (unresolved) *unresolved = false;
   if (!valid_port(port)) {
     if (error) *error = fmt::format("bad port '{}' (1-65535)", port);
     return std::nullopt;
   }
   const bool v6 = host.find(':') != std::string::npos;
   if (auto numeric = SocketAddress::parse(v6 ? "[" + host + "]:" + port : host + ":" + port)) return numeric;
-  return lookup(host, port, error);
+  auto found = lookup(host, port, error);
+  if (!found && unresolved) *unresolved = true;
+  return found;
 }
 
 ChatClient::ChatClient(const ClientConfig& config, Console& console)

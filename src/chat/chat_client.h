@@ -23,7 +23,9 @@ struct ClientConfig {
 };
 
 // "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" (port 8888 when absent); names are resolved.
-std::optional<SocketAddress> resolve_server(std::string_view text, std::string* error);
+// On failure `error` says why, and `unresolved` (when given) tells a name that
+// did not resolve (a failure at run time) from a malformed address (a usage error).
+std::optional<SocketAddress> resolve_server(std::string_view text, std::string* error, bool* unresolved = nullptr);
 
 class ChatClient {
  public:

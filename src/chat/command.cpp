@@ -60,10 +60,11 @@ struct ClientFlags {
 int run_chat_client(const ClientFlags& flags) {
   chat::ClientConfig config;
   std::string error = "bad address";
-  auto server = chat::resolve_server(flags.server, &error);
+  bool unresolved = false;
+  auto server = chat::resolve_server(flags.server, &error, &unresolved);
   if (!server) {
     fmt::print(stderr, "muxd chat-client: {}: {}\n", flags.server, error);
-    return 2;
+    return unresolved ? kExitFailure : kExitUsage;  // a name that does not resolve: at run time
   }
   config.server = *server;
   config.name = flags.name;

@@ -83,6 +83,26 @@ class ExitStatusTest(unittest.TestCase):
                 self.assertNotIn("Linux", result.stderr)
 
 
+class ClientExitStatusTest(unittest.TestCase):
+    # RFC 6761 §6.4: names under .invalid never resolve (and resolvers answer at once).
+    HOST = "nosuch.invalid"
+
+    def test_an_unresolvable_host_is_a_runtime_failure_for_every_client(self):
+        cases = [("chat-client", f"{self.HOST}:8888", "--name", "Lucy"),
+                 ("dict-client", f"{self.HOST}:8888", "cat"),
+                 ("ftp-client", f"{self.HOST}:2121", "ls"),
+                 ("bench", f"http://{self.HOST}:8080/", "--duration", "1")]
+        for args in cases:
+            with self.subTest(client=args[0]):
+                result = run(*args)
+                self.assertEqual(result.returncode, FAILURE, result.stderr)
+                self.assertIn(self.HOST, result.stderr)
+
+    def test_a_malformed_address_is_a_usage_error(self):
+        result = run("chat-client", "127.0.0.1:99999")
+        self.assertEqual(result.returncode, USAGE, result.stderr)
+
+
 class RuntimeFailureTest(ServerTestCase):
     def test_address_in_use_is_a_runtime_failure(self):
         first = self.start_server(Server, "http", "--listen", "127.0.0.1:0", "--access-log", "off")
