@@ -93,7 +93,7 @@ void register_c10k_command(CLI::App& app, CommandRun& run) {
   lab->add_option("--concurrency", flags->concurrency, "Connection counts, comma-separated")
       ->delimiter(',')
       ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+      ->check(count_check(1, 100000));
   lab->add_option("--duration", flags->duration, "Seconds of load per run")->capture_default_str()->check(seconds_check(0.1));
   lab->add_option("--timeout", flags->timeout, "Seconds before the load generator counts a request as timed out")
       ->capture_default_str()
@@ -101,7 +101,7 @@ void register_c10k_command(CLI::App& app, CommandRun& run) {
   lab->add_option("--out", flags->out, "Directory for results.csv, c10k.svg and index.html")->capture_default_str();
   lab->add_option("--file-bytes", flags->file_bytes, "Size of the file every request fetches")
       ->capture_default_str()
-      ->check(CLI::Range(size_t{0}, size_t{1} << 30));
+      ->check(count_check(0, size_t{1} << 30));
   lab->callback([flags, &run] { run = [flags] { return run_c10k(*flags); }; });
 }
 

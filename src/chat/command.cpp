@@ -36,15 +36,15 @@ void register_server(CLI::App& app, CommandRun& run) {
   chat->add_option("--listen", flags->listen, "Address to listen on: HOST:PORT or [V6]:PORT, port 0 picks one")
       ->capture_default_str();
   chat->add_option("--max-members", flags->limits.max_members, "Most members at once; LOGIN beyond gets FAIL")
-      ->capture_default_str()->check(CLI::Range(1, 1'000'000));
+      ->capture_default_str()->check(count_check(1, 1'000'000));
   chat->add_option("--rate", flags->limits.messages_per_second, "Messages per second a member may send (flood control)")
       ->capture_default_str()->check(positive_check());
   chat->add_option("--burst", flags->limits.message_burst, "Messages a member may send at once before --rate applies")
-      ->capture_default_str()->check(CLI::Range(1.0, 1e6));
+      ->capture_default_str()->check(number_check(1, 1e6));
   chat->add_option("--login-rate", flags->limits.logins_per_second, "LOGINs per second from non-members, all together")
       ->capture_default_str()->check(positive_check());
   chat->add_option("--login-burst", flags->limits.login_burst, "LOGINs accepted at once before --login-rate applies")
-      ->capture_default_str()->check(CLI::Range(1.0, 1e6));
+      ->capture_default_str()->check(number_check(1, 1e6));
   chat->add_option("--keepalive-timeout", flags->keepalive_timeout,
                    "Seconds of silence after which a member that sends PINGs is dropped")
       ->capture_default_str()->check(seconds_check());

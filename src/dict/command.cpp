@@ -109,24 +109,24 @@ void register_server_command(CLI::App& app, CommandRun& run) {
       ->capture_default_str();
   command->add_option("--dict-listen", flags->dict_listen, "TCP address for DICT (RFC 2229)")->capture_default_str();
   command->add_option("--workers", flags->workers, "Event loops for DICT connections (UDP runs on the first)")
-      ->capture_default_str()->check(CLI::Range(1, 256));
+      ->capture_default_str()->check(count_check(1, 256));
   command->add_option("--db-threads", flags->db_threads, "Database threads, one read-only connection each")
-      ->capture_default_str()->check(CLI::Range(1, 256));
+      ->capture_default_str()->check(count_check(1, 256));
   command->add_option("--db-queue", flags->db_queue,
                       "Queries that may wait for a database thread; past it UDP requests are dropped and DICT "
                       "answers 420")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1} << 20));
+      ->capture_default_str()->check(count_check(1, size_t{1} << 20));
   command->add_option("--max-connections", flags->max_connections, "DICT connections per worker (0: no limit)")
-      ->capture_default_str();
+      ->capture_default_str()->check(count_check(0));
   command->add_option("--max-sessions-per-ip", flags->max_sessions_per_ip,
                       "DICT connections at once from one IP address; more are answered 420 (0: no limit)")
-      ->capture_default_str();
+      ->capture_default_str()->check(count_check(0));
   command->add_option("--udp-answer-bytes", flags->udp_answer_bytes,
                       "Largest UDP answer; a longer meaning is cut at a character boundary (the course's client "
                       "reads 1024)")
-      ->capture_default_str()->check(CLI::Range(size_t{16}, size_t{65507}));
+      ->capture_default_str()->check(count_check(16, 65507));
   command->add_option("--udp-rate", flags->udp_rate, "UDP requests per second from one IP address (0: no limit)")
-      ->capture_default_str()->check(CLI::Range(0.0, 1e6));
+      ->capture_default_str()->check(number_check(0, 1e6));
   command->add_option("--idle-timeout", flags->idle_timeout, "Seconds a DICT connection may move no byte")
       ->capture_default_str()->check(seconds_check());
   command->add_option("--shutdown-timeout", flags->shutdown_timeout,
@@ -149,7 +149,7 @@ void register_client_command(CLI::App& app, CommandRun& run) {
   command->add_option("--timeout", *timeout, "Seconds to wait for an answer before sending again")
       ->capture_default_str()->check(seconds_check());
   command->add_option("--tries", config->tries, "Sends per word before giving up on it")
-      ->capture_default_str()->check(CLI::Range(1, 100));
+      ->capture_default_str()->check(count_check(1, 100));
   command->callback([config, timeout, &run] {
     run = [config, timeout] {
       config->timeout = seconds_flag(*timeout);

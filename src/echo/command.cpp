@@ -40,13 +40,13 @@ void register_echo_command(CLI::App& app, CommandRun& run) {
   echo->add_option("--listen", flags->listen, "Address to listen on: HOST:PORT or [V6]:PORT, port 0 picks one")
       ->capture_default_str();
   echo->add_option("--workers", flags->workers, "Worker threads, one epoll loop each (default: online CPUs)")
-      ->check(CLI::Range(1, 256));
+      ->check(count_check(1, 256));
   echo->add_option("--max-connections", flags->max_connections,
                    "Connections per worker; more are closed at once (0: no limit)")
-      ->capture_default_str();
+      ->capture_default_str()->check(count_check(0));
   echo->add_option("--max-message-bytes", flags->max_message_bytes,
                    "Longest message, newline included; a longer one closes the connection")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1} << 30));
+      ->capture_default_str()->check(count_check(1, size_t{1} << 30));
   echo->add_option("--pause", flags->pause, "Seconds of silence that end a message sent without a newline")
       ->capture_default_str()->check(seconds_check());
   echo->add_option("--idle-timeout", flags->idle_timeout, "Seconds a connection may move no byte either way")

@@ -93,11 +93,11 @@ void register_server(CLI::App& app, CommandRun& run) {
   ftp->add_option("--log", flags->log, "Log of logins and transfers: FILE, - for stdout, off")
       ->capture_default_str();
   ftp->add_option("--max-clients", flags->max_clients, "Clients at once; more get 421 (0: no limit)")
-      ->capture_default_str();
+      ->capture_default_str()->check(count_check(0));
   ftp->add_option("--max-per-ip", flags->max_per_ip, "Clients at once from one IP; more get 421 (0: no limit)")
-      ->capture_default_str();
+      ->capture_default_str()->check(count_check(0));
   ftp->add_option("--workers", flags->workers, "Worker threads, one epoll loop each (default: online CPUs)")
-      ->check(CLI::Range(1, 256));
+      ->check(count_check(1, 256));
   ftp->add_option("--idle-timeout", flags->idle_timeout, "Seconds a client may stay silent between commands")
       ->capture_default_str()->check(seconds_check());
   ftp->add_option("--data-timeout", flags->data_timeout,

@@ -59,7 +59,7 @@ void register_http_command(CLI::App& app, CommandRun& run) {
   http->add_option("--listen", flags->listen, "Address to listen on: HOST:PORT or [V6]:PORT, port 0 picks one")
       ->capture_default_str();
   http->add_option("--workers", flags->workers, "Worker threads, one epoll loop each (default: online CPUs)")
-      ->check(CLI::Range(1, 256));
+      ->check(count_check(1, 256));
   http->add_option("--access-log", flags->access_log, "Access log (Combined Log Format): FILE, - for stdout, off")
       ->capture_default_str();
   http->add_option("--header-timeout", flags->header_timeout, "Seconds a request's head and body may take to arrive")
@@ -72,10 +72,10 @@ void register_http_command(CLI::App& app, CommandRun& run) {
                    "Seconds to let responses in flight finish after SIGINT/SIGTERM")
       ->capture_default_str()->check(seconds_check(0));
   http->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body accepted (413 above)")
-      ->capture_default_str();
+      ->capture_default_str()->check(count_check(0, uint64_t{1} << 40));
   http->add_option("--max-connections", flags->max_connections,
                    "Connections per worker; more are closed at once (0: no limit)")
-      ->capture_default_str();
+      ->capture_default_str()->check(count_check(0));
   http->add_option("--dotfiles", flags->dotfiles,
                    "Names starting with '.' (/.env, /.git/): deny (404, the default) or allow; /.well-known/ is always served")
       ->capture_default_str()->check(CLI::IsMember({"deny", "allow"}));

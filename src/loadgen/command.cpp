@@ -64,17 +64,17 @@ void register_bench_command(CLI::App& app, CommandRun& run) {
   CLI::App* bench = app.add_subcommand("bench", "HTTP/1.1 load generator: requests/s, latency percentiles, errors");
   bench->add_option("url", flags->url, "http://HOST[:PORT][/PATH]")->required();
   bench->add_option("-c,--connections", flags->connections, "Connections kept open, spread over the threads")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1'000'000}));
+      ->capture_default_str()->check(count_check(1, 1'000'000));
   bench->add_option("-d,--duration", flags->duration, "Seconds to run")
       ->capture_default_str()->check(seconds_check());
   bench->add_option("-t,--threads", flags->threads, "Threads, one epoll loop each")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{256}));
+      ->capture_default_str()->check(count_check(1, 256));
   bench->add_option("--pipeline", flags->pipeline, "Requests in flight per connection")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1024}));
+      ->capture_default_str()->check(count_check(1, 1024));
   bench->add_option("--rate", flags->rate,
                     "Requests/s over all connections, on a fixed schedule; latency counts from each request's "
                     "intended send time (default: as fast as answers come)")
-      ->check(CLI::Range(0.001, 1e8));
+      ->check(number_check(0.001, 1e8));
   bench->add_option("--timeout", flags->timeout,
                     "Seconds without a byte of an awaited response (or a handshake) before the connection is "
                     "counted as timed out and reopened")

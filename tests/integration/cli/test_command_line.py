@@ -56,6 +56,7 @@ class ExitStatusTest(unittest.TestCase):
 
     def test_root_errors_name_the_cause(self):
         self.assertIn("No such file or directory", run("http", "--root", "/nonexistent-muxd").stderr)
+        self.assertEqual(run("http", "--root", "/nonexistent-muxd").returncode, USAGE)
         self.assertIn("not a directory", run("ftp", "--root", "/etc/passwd").stderr)
         self.assertEqual(run("ftp", "--root", "/etc/passwd").returncode, USAGE)
 
@@ -68,7 +69,7 @@ class ExitStatusTest(unittest.TestCase):
         nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
         result = subprocess.run([*nobody, MUXD_BIN, "http", "--root", os.path.join(base, "site"),
                                  "--listen", "127.0.0.1:0"], capture_output=True, text=True, timeout=20)
-        self.assertEqual(result.returncode, USAGE)
+        self.assertEqual(result.returncode, FAILURE)  # it exists: no usage error, a failure at run time
         self.assertIn("Permission denied", result.stderr)
         self.assertNotIn("Linux", result.stderr)
         # A root nobody can reach but not read: refused at start-up, with the real cause.
