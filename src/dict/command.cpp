@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/server.h"
 #include "core/worker_pool.h"
 #include "dict/default_data.h"
 #include "dict/dict_client.h"
@@ -76,6 +77,13 @@ int run_dict_server(const ServerFlags& flags) {
   }
   config.udp_listen = *udp;
   config.dict_listen = *tcp;
+  try {  // before the first import, which takes a while: a busy port fails at once
+    check_address_free(*udp, true);
+    check_address_free(*tcp);
+  } catch (const std::exception& busy) {
+    fmt::print(stderr, "muxd dict: {}\n", busy.what());
+    return kExitFailure;
+  }
   config.db = flags.db;
   if (config.db.empty()) {
     try {
