@@ -1,6 +1,7 @@
 """Dotfiles are not served by default: /.env, /.git/config and any name
 starting with '.' at any depth answer 404 (no hint that they exist), except
 /.well-known/ (RFC 8615); `--dotfiles allow` serves them."""
+import os
 import unittest
 
 from harness import ServerTestCase
@@ -20,6 +21,7 @@ class DotfilesDenied(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls.root = cls.class_resource(SiteRoot(FILES))
+        os.symlink(".env", cls.root.file("env-link"))  # an operator's choice: a plain name
         cls.server = cls.start_class_server(start_http, cls.root.path)
 
     def test_dotfiles_answer_404(self):
@@ -37,6 +39,11 @@ class DotfilesDenied(ServerTestCase):
 
     def test_ordinary_files_are_served(self):
         self.assertEqual(get(self.server.port, "/index.html").status, 200)
+
+    def test_a_plain_named_symlink_to_a_dotfile_is_served(self):
+        # The test is on the requested path, not on where a link inside the root leads (README).
+        response = get(self.server.port, "/env-link")
+        self.assertEqual((response.status, response.body), (200, b"SECRET=1"))
 
 
 class DotfilesAllowed(ServerTestCase):
