@@ -6,7 +6,7 @@
 #include <string>
 
 #include "chat/room.h"
-#include "chat/utf8.h"
+#include "chat/text.h"
 
 namespace {
 

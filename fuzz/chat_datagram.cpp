@@ -9,10 +9,11 @@
 
 #include "chat/protocol.h"
 #include "chat/room.h"
-#include "chat/utf8.h"
+#include "chat/text.h"
 
 namespace {
 
+using muxd::Outgoing;
 using muxd::SocketAddress;
 using namespace muxd::chat;
 

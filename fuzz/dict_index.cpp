@@ -16,6 +16,7 @@
 #include <string_view>
 #include <variant>
 
+#include "core/utf8.h"
 #include "dict/dict_data.h"
 #include "dict/keys.h"
 #include "dict/source_format.h"
@@ -39,7 +40,7 @@ void check_line(const std::string& line, uint64_t data_size) {
     check(entry->offset <= data_size && entry->length <= data_size - entry->offset, "entry beyond the data");
     check(entry->length <= kMaxMeaningBytes, "entry over the limit");
     check(!entry->word.empty() && entry->word.size() <= kMaxWordBytes, "word size");
-    check(valid_utf8(entry->word), "word not UTF-8");
+    check(muxd::is_valid_utf8(entry->word), "word not UTF-8");
     for (unsigned char c : entry->word) check(c >= 0x20 && c != 0x7F, "control character in word");
   } else {
     check(!std::get<ParseError>(parsed).what.empty(), "error without a reason");

@@ -15,9 +15,10 @@
 #include <system_error>
 
 #include "chat/protocol.h"
-#include "chat/token_bucket.h"
-#include "chat/utf8.h"
+#include "chat/text.h"
 #include "core/signals.h"
+#include "core/token_bucket.h"
+#include "core/utf8.h"
 
 namespace muxd::chat {
 namespace {

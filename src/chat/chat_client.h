@@ -8,8 +8,8 @@
 #include <string>
 
 #include "chat/console.h"
-#include "chat/token_bucket.h"
 #include "core/address.h"
+#include "core/token_bucket.h"
 #include "core/unique_fd.h"
 
 namespace muxd::chat {

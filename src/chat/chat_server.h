@@ -7,9 +7,9 @@
 #include <memory>
 #include <string_view>
 
-#include "chat/datagram_io.h"
 #include "chat/room.h"
 #include "core/address.h"
+#include "core/datagram_io.h"
 #include "core/event_loop.h"
 #include "core/timer_queue.h"
 #include "core/unique_fd.h"

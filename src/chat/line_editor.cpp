@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "chat/utf8.h"
+#include "chat/text.h"
+#include "core/utf8.h"
 
 namespace muxd::chat {
 namespace {

@@ -1,6 +1,7 @@
 #include "chat/protocol.h"
 
-#include "chat/utf8.h"
+#include "chat/text.h"
+#include "core/utf8.h"
 
 namespace muxd::chat {
 namespace {

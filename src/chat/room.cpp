@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "chat/utf8.h"
+#include "chat/text.h"
 
 namespace muxd::chat {
 namespace {

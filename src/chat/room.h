@@ -25,12 +25,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "chat/address_buckets.h"
 #include "chat/log_throttle.h"
 #include "chat/protocol.h"
-#include "chat/token_bucket.h"
 #include "core/address.h"
+#include "core/address_buckets.h"
+#include "core/datagram_io.h"
 #include "core/log.h"
+#include "core/token_bucket.h"
 
 namespace muxd::chat {
 
@@ -47,12 +48,6 @@ struct RoomLimits {
   size_t remembered_addresses = 4096;  // non-member addresses with a LOGIN bucket
   std::chrono::milliseconds keepalive_timeout{35'000};  // muxd's client pings every 10 s
   size_t log_lines_per_second = 20;  // for dropped datagrams
-};
-
-// One payload for one or many destinations: a fan-out shares its payload.
-struct Outgoing {
-  std::string payload;
-  std::vector<SocketAddress> destinations;
 };
 
 struct LogEntry {

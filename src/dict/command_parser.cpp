@@ -4,7 +4,7 @@
 #include <cctype>
 #include <utility>
 
-#include "dict/keys.h"
+#include "core/utf8.h"
 
 namespace muxd::dict {
 namespace {
@@ -83,7 +83,7 @@ ParsedLine parse_show(const std::vector<std::string>& words) {
 
 bool split_words(std::string_view line, std::vector<std::string>& words) {
   words.clear();
-  if (!valid_utf8(line)) return false;
+  if (!is_valid_utf8(line)) return false;
   size_t pos = 0;
   for (;;) {
     while (pos < line.size() && is_space(line[pos])) ++pos;
@@ -103,7 +103,7 @@ ParsedLine parse_command(std::string_view line) {
     while (start < line.size() && is_space(line[start])) ++start;
     std::string first;
     size_t pos = start;
-    bool command_ok = pos < line.size() && read_atom(line, pos, first) && valid_utf8(first);
+    bool command_ok = pos < line.size() && read_atom(line, pos, first) && is_valid_utf8(first);
     if (!command_ok) return fail(500, "Syntax error, command not recognized");
     std::string verb = lower(first);
     for (const char* known : {"define", "match", "show", "client", "status", "help", "quit", "option", "auth",

@@ -11,8 +11,8 @@
 
 #include <fmt/format.h>
 
-#include "chat/address_buckets.h"
-#include "chat/datagram_io.h"
+#include "core/address_buckets.h"
+#include "core/datagram_io.h"
 #include "core/log.h"
 #include "core/server.h"
 #include "core/session_host.h"
@@ -107,7 +107,7 @@ class UdpLookups final : public Watcher {
         }
       }
       if (!requests.empty()) submit(std::move(requests));
-      if (count < static_cast<int>(chat::ReceiveBatch::kCapacity)) return;
+      if (count < static_cast<int>(ReceiveBatch::kCapacity)) return;
     }
   }
 
@@ -116,7 +116,7 @@ class UdpLookups final : public Watcher {
     auto shared = std::make_shared<std::vector<Request>>(std::move(requests));
     size_t answer_bytes = config_.udp_answer_bytes;
     bool taken = pool_.try_submit(loop_, [this, shared, answer_bytes](QueryRunner& runner) {
-      auto answers = std::make_shared<std::vector<chat::Outgoing>>();
+      auto answers = std::make_shared<std::vector<Outgoing>>();
       for (Request& request : *shared) {
         std::string meaning;
         try {
@@ -125,7 +125,7 @@ class UdpLookups final : public Watcher {
           runner.report(error, QueryRunner::Clock::now());
           continue;  // no answer: the client retries, as after any lost datagram
         }
-        answers->push_back(chat::Outgoing{udp_answer(meaning, answer_bytes), {request.from}});
+        answers->push_back(Outgoing{udp_answer(meaning, answer_bytes), {request.from}});
       }
       // `this` lives until the loops stopped; completions never run after that.
       return LookupPool::Completion([this, answers] { answered(*answers); });
@@ -138,7 +138,7 @@ class UdpLookups final : public Watcher {
     }
   }
 
-  void answered(std::vector<chat::Outgoing>& answers) {
+  void answered(std::vector<Outgoing>& answers) {
     --in_flight_;
     sender_.send(answers);
     watch_writable();
@@ -172,9 +172,9 @@ class UdpLookups final : public Watcher {
   UniqueFd socket_;
   LookupPool& pool_;
   const DictConfig& config_;
-  chat::ReceiveBatch batch_;
-  chat::DatagramSender sender_;
-  chat::AddressBuckets rates_;
+  ReceiveBatch batch_;
+  DatagramSender sender_;
+  AddressBuckets rates_;
   size_t in_flight_ = 0;
   size_t shed_ = 0, malformed_ = 0, limited_ = 0;
   std::optional<EventLoop::TimerId> report_;

@@ -16,8 +16,8 @@
 
 #include "core/progress_bar.h"
 #include "core/unique_fd.h"
+#include "core/utf8.h"
 #include "dict/dict_data.h"
-#include "dict/keys.h"
 #include "dict/source_format.h"
 #include "dict/store_writer.h"
 
@@ -132,7 +132,7 @@ class Importer {
       } catch (const DictDataError& error) {
         throw ImportError(fmt::format("{}: {}: {}", where(), data_path, error.what()));
       }
-      if (!valid_utf8(text)) throw ImportError(fmt::format("{}: the definition is not valid UTF-8", where()));
+      if (!is_valid_utf8(text)) throw ImportError(fmt::format("{}: the definition is not valid UTF-8", where()));
       if (is_special(entry.word)) {
         if (entry.word.ends_with("short")) db.description = short_description(entry.word, text);
         return;

@@ -28,29 +28,10 @@ char32_t lower(char32_t c) {
 }  // namespace
 
 std::optional<char32_t> next_code_point(std::string_view text, size_t& pos) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char lead = byte(pos);
-  size_t length;
-  char32_t cp, min;
-  if (lead < 0x80) return ++pos, char32_t{lead};
-  if (lead >= 0xC2 && lead <= 0xDF) length = 2, cp = lead & 0x1F, min = 0x80;
-  else if (lead >= 0xE0 && lead <= 0xEF) length = 3, cp = lead & 0x0F, min = 0x800;
-  else if (lead >= 0xF0 && lead <= 0xF4) length = 4, cp = lead & 0x07, min = 0x10000;
-  else return ++pos, std::nullopt;
-  if (pos + length > text.size()) return ++pos, std::nullopt;
-  for (size_t i = 1; i < length; ++i) {
-    if ((byte(pos + i) & 0xC0) != 0x80) return ++pos, std::nullopt;
-    cp = (cp << 6) | (byte(pos + i) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return ++pos, std::nullopt;
-  pos += length;
-  return cp;
-}
-
-bool valid_utf8(std::string_view text) {
-  for (size_t pos = 0; pos < text.size();)
-    if (!next_code_point(text, pos)) return false;
-  return true;
+  const Utf8Char c = decode_utf8(text.substr(pos));
+  if (!c.valid) return ++pos, std::nullopt;
+  pos += c.length;
+  return c.code_point;
 }
 
 std::string fold_case(std::string_view word) {

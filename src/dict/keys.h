@@ -8,18 +8,14 @@
 #include <string>
 #include <string_view>
 
-#include "chat/utf8.h"
+#include "core/utf8.h"  // the one UTF-8 decoder, encoder and validator (is_valid_utf8)
 
 namespace muxd::dict {
 
-// True when `text` is well-formed UTF-8 (RFC 3629 §4: no overlongs, no
-// surrogates, nothing above U+10FFFF).
-bool valid_utf8(std::string_view text);
-
 // The next code point of `text` at `pos` (advanced past it), or nullopt at an
-// invalid sequence (pos then advances by one byte).
+// invalid sequence (pos then advances by one byte only, so that each byte of
+// it stands for itself in keys and matchers). Decoded by core's decode_utf8.
 std::optional<char32_t> next_code_point(std::string_view text, size_t& pos);
-using chat::append_utf8;  // the one UTF-8 encoder (src/chat/utf8.h)
 
 // The case-folded key: simple one-to-one lower-casing of the scripts whose
 // upper and lower case differ by a fixed offset or alternate in pairs: ASCII,

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "dict/keys.h"
+#include "core/utf8.h"
 
 namespace muxd::dict {
 namespace {
@@ -34,7 +34,7 @@ std::string unescape_meaning(std::string_view text) {
 std::string check_word(std::string_view word) {
   if (word.empty()) return "empty word";
   if (word.size() > kMaxWordBytes) return fmt::format("word longer than {} bytes", kMaxWordBytes);
-  if (!valid_utf8(word)) return "word is not valid UTF-8";
+  if (!is_valid_utf8(word)) return "word is not valid UTF-8";
   for (unsigned char c : word)
     if (c < 0x20 || c == 0x7F) return "control character in word";
   return {};
@@ -48,7 +48,7 @@ std::variant<TsvEntry, Skip, ParseError> parse_tsv_line(std::string_view line) {
   std::string_view word = line.substr(0, tab), meaning = line.substr(tab + 1);
   if (auto wrong = check_word(word); !wrong.empty()) return ParseError{wrong};
   if (meaning.size() > kMaxMeaningBytes) return ParseError{"meaning longer than 1 MiB"};
-  if (!valid_utf8(meaning)) return ParseError{"meaning is not valid UTF-8"};
+  if (!is_valid_utf8(meaning)) return ParseError{"meaning is not valid UTF-8"};
   return TsvEntry{std::string(word), unescape_meaning(meaning)};
 }
 

@@ -58,7 +58,7 @@ std::vector<std::string> SqlStore::resolve(std::string_view database) {
 // A word that is not valid UTF-8, or holds NUL, matches nothing: imports
 // store neither, and PostgreSQL refuses both as a text parameter.
 static bool searchable(std::string_view word) {
-  return valid_utf8(word) && word.find('\0') == std::string_view::npos;
+  return is_valid_utf8(word) && word.find('\0') == std::string_view::npos;
 }
 
 std::vector<Entry> SqlStore::define(std::string_view database, std::string_view word, size_t limit) {

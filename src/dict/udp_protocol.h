@@ -28,8 +28,4 @@ std::optional<std::string_view> udp_word(std::string_view datagram);
 // The answer datagram for `meaning` (empty: not found), at most `max_bytes`.
 std::string udp_answer(std::string_view meaning, size_t max_bytes);
 
-// The longest prefix of UTF-8 `text` of at most `max_bytes` that ends on a
-// character boundary.
-std::string_view cut_at_character(std::string_view text, size_t max_bytes);
-
 }  // namespace muxd::dict

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "chat/line_splitter.h"
-#include "chat/utf8.h"
+#include "chat/text.h"
 
 namespace muxd::chat {
 namespace {

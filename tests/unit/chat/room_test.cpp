@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/utf8.h"
+#include "chat/text.h"
 
 namespace muxd::chat {
 namespace {

@@ -6,15 +6,16 @@
 namespace muxd::dict {
 namespace {
 
-TEST(Utf8, Valid) {
-  EXPECT_TRUE(valid_utf8(""));
-  EXPECT_TRUE(valid_utf8("hello"));
-  EXPECT_TRUE(valid_utf8("中文 Ünïcødé 😀"));
-  EXPECT_FALSE(valid_utf8("\xC0\xAF"));          // overlong '/'
-  EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));      // surrogate
-  EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
-  EXPECT_FALSE(valid_utf8("\xE4\xB8"));          // truncated
-  EXPECT_FALSE(valid_utf8("\x80"));
+TEST(NextCodePoint, StepsOneByteOverAnInvalidSequence) {
+  const std::string text = "a\xE4\xB8猫";  // a truncated character, then a whole one
+  size_t pos = 0;
+  EXPECT_EQ(next_code_point(text, pos), U'a');
+  EXPECT_EQ(next_code_point(text, pos), std::nullopt);
+  EXPECT_EQ(pos, 2u);
+  EXPECT_EQ(next_code_point(text, pos), std::nullopt);
+  EXPECT_EQ(pos, 3u);
+  EXPECT_EQ(next_code_point(text, pos), U'猫');
+  EXPECT_EQ(pos, text.size());
 }
 
 TEST(FoldCase, AsciiAndLatin) {
@@ -48,7 +49,7 @@ TEST(PrefixSuccessor, IsTheLeastBoundAbove) {
   EXPECT_EQ(prefix_successor("\xF4\x8F\xBF\xBF"), "");
   for (std::string prefix : {"abc", "中文", "a\x7F"}) {
     std::string bound = prefix_successor(prefix);
-    EXPECT_TRUE(valid_utf8(bound));
+    EXPECT_TRUE(is_valid_utf8(bound));
     EXPECT_LT(prefix + "\xF4\x8F\xBF\xBF\xF4\x8F\xBF\xBF", bound);
     EXPECT_LT(prefix, bound);
   }

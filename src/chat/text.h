@@ -1,25 +1,11 @@
 #pragma once
-// UTF-8 handling for chat text (RFC 3629): decoding that never trusts its input,
-// sanitising before fan-out, cutting at character boundaries.
+// Chat text: what a line may hold before it is fanned out or shown on a
+// terminal. The UTF-8 decoding under it is core/utf8.h.
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace muxd::chat {
-
-inline constexpr char32_t kReplacementCharacter = 0xFFFD;
-
-struct Utf8Char {
-  char32_t code_point;  // kReplacementCharacter when !valid
-  size_t length;        // bytes consumed: >= 1, the maximal ill-formed subpart when !valid
-  bool valid;
-};
-
-// Decodes the character that starts `bytes` (non-empty). Overlong forms,
-// surrogates and code points above U+10FFFF are invalid (RFC 3629 §3/§4).
-Utf8Char decode_utf8(std::string_view bytes);
-void append_utf8(std::string& out, char32_t code_point);
-bool is_valid_utf8(std::string_view bytes);
 
 // Characters that would let a line rewrite the reader's terminal or the look of
 // the line: C0 and C1 controls, DEL, line/paragraph separators, bidi overrides.
@@ -28,13 +14,6 @@ bool is_control_character(char32_t code_point);
 // Valid UTF-8 without control characters: each invalid sequence becomes one
 // U+FFFD (the Unicode "maximal subpart" practice), control characters vanish.
 std::string sanitize_text(std::string_view raw);
-
-// The longest prefix of valid UTF-8 `text` that fits `max_bytes` and ends on a
-// character boundary.
-std::string_view cut_utf8(std::string_view text, size_t max_bytes);
-
-// Where the character that ends just before `position` starts (for backspace).
-size_t previous_character_start(std::string_view text, size_t position);
 
 // Columns a terminal uses to show valid UTF-8 `text`: 2 for East Asian wide
 // characters (CJK, Hangul, fullwidth forms, most emoji), 0 for combining marks

@@ -3,7 +3,7 @@
 // allowed event takes one token; an empty bucket refuses.
 #include <chrono>
 
-namespace muxd::chat {
+namespace muxd {
 
 class TokenBucket {
  public:
@@ -23,4 +23,4 @@ class TokenBucket {
   Clock::time_point updated_;
 };
 
-}  // namespace muxd::chat
+}  // namespace muxd

@@ -1,9 +1,9 @@
-#include "chat/datagram_io.h"
+#include "core/datagram_io.h"
 
 #include <algorithm>
 #include <cerrno>
 
-namespace muxd::chat {
+namespace muxd {
 
 ReceiveBatch::ReceiveBatch(size_t max_datagram_bytes)
     : buffer_bytes_(max_datagram_bytes + 1), buffers_(buffer_bytes_ * kCapacity) {
@@ -104,4 +104,4 @@ void DatagramSender::enqueue(Outgoing&& datagram, size_t first_unsent) {
   queue_.push_back(std::move(datagram));
 }
 
-}  // namespace muxd::chat
+}  // namespace muxd

@@ -1,16 +1,16 @@
 #pragma once
-// AddressBuckets: a token bucket per sender address, for senders that are not
-// members (members carry their own). The table is bounded: when full, the
+// AddressBuckets: a token bucket per sender address (chat's LOGINs from
+// non-members, dict's UDP lookups). The table is bounded: when full, the
 // address heard from least recently is forgotten, so spoofed source addresses
 // cannot grow it without limit (a forgotten address merely starts afresh).
 #include <cstddef>
 #include <list>
 #include <unordered_map>
 
-#include "chat/token_bucket.h"
 #include "core/address.h"
+#include "core/token_bucket.h"
 
-namespace muxd::chat {
+namespace muxd {
 
 struct SocketAddressHash {
   size_t operator()(const SocketAddress& address) const;
@@ -36,4 +36,4 @@ class AddressBuckets {
   std::list<SocketAddress> recency_;  // least recently heard first
 };
 
-}  // namespace muxd::chat
+}  // namespace muxd

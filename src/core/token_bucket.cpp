@@ -1,8 +1,8 @@
-#include "chat/token_bucket.h"
+#include "core/token_bucket.h"
 
 #include <algorithm>
 
-namespace muxd::chat {
+namespace muxd {
 
 bool TokenBucket::take(Clock::time_point now) {
   refill(now);
@@ -18,4 +18,4 @@ void TokenBucket::refill(Clock::time_point now) {
   updated_ = now;
 }
 
-}  // namespace muxd::chat
+}  // namespace muxd

@@ -1,9 +1,9 @@
-#include "chat/address_buckets.h"
+#include "core/address_buckets.h"
 
 #include <cstring>
 #include <string_view>
 
-namespace muxd::chat {
+namespace muxd {
 
 size_t SocketAddressHash::operator()(const SocketAddress& address) const {
   // Only what SocketAddress::operator== compares: family, IP and port.
@@ -36,4 +36,4 @@ bool AddressBuckets::take(const SocketAddress& address, TokenBucket::Clock::time
   return it->second.bucket.take(now);
 }
 
-}  // namespace muxd::chat
+}  // namespace muxd

@@ -1,10 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "chat/address_buckets.h"
-#include "chat/log_throttle.h"
-#include "chat/token_bucket.h"
+#include "core/address_buckets.h"
+#include "core/token_bucket.h"
 
-namespace muxd::chat {
+namespace muxd {
 namespace {
 
 using std::chrono::milliseconds;
@@ -58,17 +57,5 @@ TEST(AddressBuckets, TheTableIsBoundedAndForgetsTheLeastRecentlyHeard) {
   EXPECT_EQ(buckets.size(), 3u);
 }
 
-TEST(LogThrottle, CapsLinesPerSecondAndCountsTheRest) {
-  LogThrottle throttle(2);
-  EXPECT_TRUE(throttle.allow(t0));
-  EXPECT_TRUE(throttle.allow(t0));
-  EXPECT_FALSE(throttle.allow(t0));
-  EXPECT_FALSE(throttle.allow(t0 + milliseconds(999)));
-  EXPECT_EQ(throttle.take_suppressed(), 0u);  // reported once the window is over
-  EXPECT_TRUE(throttle.allow(t0 + milliseconds(1000)));
-  EXPECT_EQ(throttle.take_suppressed(), 2u);
-  EXPECT_EQ(throttle.take_suppressed(), 0u);
-}
-
 }  // namespace
-}  // namespace muxd::chat
+}  // namespace muxd

@@ -1,17 +1,24 @@
 #pragma once
-// Batched UDP IO: recvmmsg into a fixed set of buffers, sendmmsg for fan-out.
+// Batched UDP IO: recvmmsg into a fixed set of buffers, sendmmsg for fan-out
+// (one system call for up to 64 datagrams in, 128 out; recvmmsg(2), sendmmsg(2)).
 #include <sys/socket.h>
 
 #include <array>
 #include <cstddef>
 #include <deque>
+#include <string>
 #include <string_view>
 #include <vector>
 
-#include "chat/room.h"
 #include "core/address.h"
 
-namespace muxd::chat {
+namespace muxd {
+
+// One payload for one or many destinations: a fan-out shares its payload.
+struct Outgoing {
+  std::string payload;
+  std::vector<SocketAddress> destinations;
+};
 
 // Up to kCapacity datagrams per recvmmsg(2), each into its own buffer.
 class ReceiveBatch {
@@ -63,4 +70,4 @@ class DatagramSender {
   std::array<iovec, kBatch> iovecs_{};
 };
 
-}  // namespace muxd::chat
+}  // namespace muxd
