@@ -70,7 +70,8 @@ class Server:
 
     `stderr_lines` collects everything it wrote to stderr (a thread drains the
     pipe so the server never blocks on a full pipe). `wrapper` runs it through
-    another command, e.g. ["setpriv", "--reuid=nobody", ...].
+    another command, e.g. ["setpriv", "--reuid=nobody", ...]. With stdin=subprocess.PIPE,
+    `proc.stdin` is the test's to write, and closed once the server is stopped.
     """
 
     def __init__(self, service, *args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -100,9 +101,7 @@ class Server:
         if status is None:
             self.proc.kill()
             self.proc.wait()
-        self._drainer.join(5)
-        if not self._drainer.is_alive():
-            self.proc.stderr.close()
+        self._close_pipes()
         if status is None:
             what = f"printed no listening line within {timeout} s (killed)"
         else:
@@ -119,6 +118,17 @@ class Server:
                 self.port = int(match.group(3))
                 self._ready.set()
         self._ready.set()
+
+    def _close_pipes(self):
+        """Once the server is gone: its stdin if it is a pipe, and stderr once drained."""
+        if self.proc.stdin is not None:
+            try:
+                self.proc.stdin.close()
+            except BrokenPipeError:  # unflushed bytes the server never read: closed all the same
+                pass
+        self._drainer.join(5)  # the pipe reaches EOF once the server is gone
+        if not self._drainer.is_alive():
+            self.proc.stderr.close()
 
     def stderr(self):
         return "\n".join(self.stderr_lines)
@@ -156,9 +166,7 @@ class Server:
                 problem = f"still running {timeout} s after SIGTERM (killed)"
         elif self.proc.returncode < 0 and -self.proc.returncode not in self._signals:
             problem = f"died of signal {-self.proc.returncode}"
-        self._drainer.join(5)  # the pipe reaches EOF once the server is gone
-        if not self._drainer.is_alive():
-            self.proc.stderr.close()
+        self._close_pipes()
         report = sanitizer_report(self.stderr())
         if check and report is not None:
             raise ServerFailed(f"{self.cmd} (status {self.proc.returncode}) wrote a sanitizer report:\n{report}")
@@ -181,7 +189,9 @@ class ServerTestCase(unittest.TestCase):
         cls.root = cls.class_resource(SiteRoot(FILES))
         cls.server = cls.start_class_server(start_http, cls.root.path)
 
-    Cleanups run last-in first-out: the server stops before its files go.
+    Cleanups run last-in first-out: the server stops before its files go. A test that
+    needs its own server (other flags, or one it stops itself) calls `self.start_server`
+    in setUp or in the test; `with start_http(...) as server:` also stops and checks it.
     """
 
     @classmethod
@@ -198,21 +208,28 @@ class ServerTestCase(unittest.TestCase):
         return path
 
     @classmethod
-    def start_class_server(cls, start, *args, **kwargs):
-        """`start(*args, **kwargs)` (e.g. start_http), stopped and checked after the class's tests."""
+    def start_class_server(cls, start, *args, stop_timeout=None, **kwargs):
+        """`start(*args, **kwargs)` (e.g. start_http), stopped and checked after the class's tests
+        (`stop_timeout`: seconds a Server may take to exit after SIGTERM, if not Server.stop's)."""
         server = start(*args, **kwargs)
-        cls.addClassCleanup(server.stop)
+        cls.addClassCleanup(server.stop, *([] if stop_timeout is None else [stop_timeout]))
         return server
+
+    def tempdir(self, prefix="muxd-it-"):
+        """A new directory, removed with its contents after this test."""
+        path = tempfile.mkdtemp(prefix=prefix)
+        self.addCleanup(shutil.rmtree, path, ignore_errors=True)
+        return path
 
     def use_resource(self, resource):
         """`resource.cleanup()` after this test; returns `resource`."""
         self.addCleanup(resource.cleanup)
         return resource
 
-    def start_server(self, start, *args, **kwargs):
+    def start_server(self, start, *args, stop_timeout=None, **kwargs):
         """`start(*args, **kwargs)`, stopped and checked after this test."""
         server = start(*args, **kwargs)
-        self.addCleanup(server.stop)
+        self.addCleanup(server.stop, *([] if stop_timeout is None else [stop_timeout]))
         return server
 
 
