@@ -1,13 +1,10 @@
 """RFC 2229 on the wire, with a raw socket: the banner, status codes, text
-responses, pipelining, limits, the busy path, and stopping."""
-import os
+responses, pipelining, the line limit, and stopping (the other limits and the
+busy path: test_limits.py)."""
 import signal
-import socket
-import threading
-import time
 import unittest
 
-from harness import ServerTestCase, wait_until
+from harness import ServerTestCase
 from dict_support import DictConnection, DictServer, make_database
 
 
@@ -96,54 +93,6 @@ class ProtocolTest(ServerTestCase):
         self.assertEqual(blocks[1][1][:3], ["Content-type: text/plain; charset=utf-8",
                                             "Content-transfer-encoding: 8bit", ""])
         self.assertEqual(blocks[1][1][3], "a domesticated canid")
-
-
-class LimitsTest(ServerTestCase):
-    def setUp(self):
-        self.db = make_database(self.class_tempdir())
-
-    def test_sessions_per_ip_past_the_limit_get_420(self):
-        server = self.start_server(DictServer, self.db, "--max-sessions-per-ip", "2")
-        first, second = DictConnection(server.dict_port), DictConnection(server.dict_port)
-        self.addCleanup(first.close)
-        self.addCleanup(second.close)
-        third = socket.create_connection(("127.0.0.1", server.dict_port), timeout=10)
-        self.addCleanup(third.close)
-        self.assertEqual(third.recv(100), b"420 Server temporarily unavailable\r\n")
-        self.assertEqual(third.recv(100), b"")
-        first.command("QUIT")
-        self.assertTrue(first.at_eof())
-        fourth = wait_until(lambda: self._banner(server.dict_port), 10)
-        self.assertTrue(fourth.startswith(b"220 "))
-
-    @staticmethod
-    def _banner(port):
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            banner = sock.recv(200)
-            return banner if banner.startswith(b"220 ") else None
-
-    def test_idle_timeout_closes(self):
-        server = self.start_server(DictServer, self.db, "--idle-timeout", "0.3")
-        c = DictConnection(server.dict_port)
-        self.addCleanup(c.close)
-        started = time.monotonic()
-        self.assertTrue(c.at_eof(10))
-        self.assertGreaterEqual(time.monotonic() - started, 0.25)
-
-    def test_a_full_database_queue_answers_420(self):
-        # One database thread that takes 0.5 s a query, a queue of one: of ten
-        # clients asking at once, at most two are served in time, the rest hear 420.
-        server = self.start_server(DictServer, self.db, "--db-threads", "1", "--db-queue", "1",
-                                   "--test-query-delay", "0.5")
-        clients = [DictConnection(server.dict_port) for _ in range(10)]
-        for c in clients:
-            self.addCleanup(c.close)
-        for c in clients:
-            c.send("DEFINE test cat\r\n")
-        statuses = [c.response()[0] for c in clients]
-        self.assertIn("420 Server temporarily unavailable", statuses)
-        self.assertIn("250 ok", statuses)
-        self.assertEqual(clients[0].command("STATUS")[0][:4], "210 ")  # a 420 does not end the session
 
 
 class ShutdownTest(ServerTestCase):
