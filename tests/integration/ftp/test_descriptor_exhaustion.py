@@ -5,7 +5,8 @@ again everything works.
 
 `muxd ftp` runs under `prlimit --nofile=N:N` (soft and hard limit both low,
 so raising the soft limit to the hard one at start-up changes nothing), and
-the test fills its table with idle control connections."""
+the test fills its table with idle control connections. It runs with one
+worker and with two (issue 8: out of descriptors with several workers)."""
 import os
 import shutil
 import socket
@@ -46,10 +47,12 @@ def greeting(sock):
 @unittest.skipUnless(shutil.which("prlimit"), "needs prlimit (util-linux)")
 @skip_under_sanitizers("a sanitizer's own descriptors and CPU time blur both measures")
 class DescriptorExhaustionTest(ServerTestCase):
+    WORKERS = 1
+
     def setUp(self):
         self.root = self.use_resource(FtpRoot())
         self.server = self.start_server(
-            Server, "ftp", "--root", self.root.root, "--listen", "127.0.0.1:0", "--workers", "1",
+            Server, "ftp", "--root", self.root.root, "--listen", "127.0.0.1:0", "--workers", self.WORKERS,
             "--data-timeout", "30", "--max-per-ip", "0", "--max-clients", "0",
             wrapper=["prlimit", f"--nofile={LIMIT}:{LIMIT}"])
         self.idle = []
@@ -122,6 +125,12 @@ class DescriptorExhaustionTest(ServerTestCase):
         with session(self.server) as ftp:
             self.assertEqual(retr_bytes(ftp, "hello.txt"), b"hello, world\n")
             self.assertIn("hello.txt", ftp.nlst())
+
+
+class TwoWorkersDescriptorExhaustionTest(DescriptorExhaustionTest):
+    """The same with two workers (the default): both workers' connections and passive
+    listeners share the one descriptor table."""
+    WORKERS = 2
 
 
 if __name__ == "__main__":
