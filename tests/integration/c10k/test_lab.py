@@ -2,11 +2,10 @@
 import csv
 import os
 import subprocess
-import tempfile
 import unittest
 import xml.etree.ElementTree as ElementTree
 
-from harness import MUXD_BIN
+from harness import MUXD_BIN, ServerTestCase
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -21,13 +20,11 @@ def read_rows(out):
         return list(csv.DictReader(f))
 
 
-class LabTest(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="muxd-c10k-")
-        self.out = os.path.join(self.tmp.name, "out")
+class LabTest(ServerTestCase):
+    """The lab starts and stops its servers itself; the harness gives it a scratch directory."""
 
-    def tearDown(self):
-        self.tmp.cleanup()
+    def setUp(self):
+        self.out = os.path.join(self.tempdir(prefix="muxd-c10k-"), "out")
 
     def test_two_models_at_two_concurrencies_give_four_measured_runs_and_a_report(self):
         result = lab(self.out, "--models", "epoll,thread", "--concurrency", "1,8", "--duration", "1")

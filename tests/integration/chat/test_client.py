@@ -11,7 +11,7 @@ import unittest
 import uuid
 
 from chat_support import Member, room, start_chat
-from harness import MUXD_BIN, wait_until
+from harness import MUXD_BIN, ServerTestCase, wait_until
 
 
 class PipedClient:
@@ -52,10 +52,9 @@ class PipedClient:
             pipe.close()
 
 
-class ThroughAPipe(unittest.TestCase):
+class ThroughAPipe(ServerTestCase):
     def setUp(self):
-        self.server = start_chat("--keepalive-timeout", "1")
-        self.addCleanup(self.server.stop)
+        self.server = self.start_server(start_chat, "--keepalive-timeout", "1")
         self.bob, = room(self.server, "Bob")
 
     def client(self, *args):
@@ -138,12 +137,11 @@ class ThroughAPipe(unittest.TestCase):
 
 
 @unittest.skipUnless(shutil.which("tmux"), "tmux is not installed")
-class OnATerminal(unittest.TestCase):
+class OnATerminal(ServerTestCase):
     """The interactive client in a real terminal: tmux send-keys in, capture-pane out."""
 
     def setUp(self):
-        self.server = start_chat()
-        self.addCleanup(self.server.stop)
+        self.server = self.start_server(start_chat)
         self.bob, = room(self.server, "Bob")
         self.socket_name = f"muxd-chat-{uuid.uuid4().hex[:8]}"  # a private tmux server
         command = (f"{shlex.quote(MUXD_BIN)} chat-client {self.server.host}:{self.server.port}; "

@@ -7,7 +7,7 @@ import threading
 import unittest
 
 from chat_support import Member, room, start_chat
-from harness import wait_until
+from harness import ServerTestCase, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -46,11 +46,9 @@ class CourseClient:
             pipe.close()
 
 
-class CourseClientWorksUnchanged(unittest.TestCase):
+class CourseClientWorksUnchanged(ServerTestCase):
     def setUp(self):
-        self.server = start_chat(stdin=subprocess.PIPE)
-        self.addCleanup(self.server.proc.stdin.close)
-        self.addCleanup(self.server.stop)
+        self.server = self.start_server(start_chat, stdin=subprocess.PIPE)
         self.bob, = room(self.server, "Bob")
         self.client = CourseClient(self.server)
         self.addCleanup(self.client.stop)

@@ -2,11 +2,12 @@
 import unittest
 
 from chat_support import Member, start_chat
+from harness import ServerTestCase
 
 MEMBERS = 200
 
 
-class FanOut(unittest.TestCase):
+class FanOut(ServerTestCase):
     def test_200_members_each_receive_one_message(self):
         with start_chat() as server:
             members = []

@@ -4,14 +4,12 @@ import subprocess
 import unittest
 
 from chat_support import Member, room, start_chat
-from harness import wait_until
+from harness import ServerTestCase, wait_until
 
 
-class RoomFeatures(unittest.TestCase):
+class RoomFeatures(ServerTestCase):
     def setUp(self):
-        self.server = start_chat("--burst", "100", stdin=subprocess.PIPE)
-        self.addCleanup(self.server.proc.stdin.close)
-        self.addCleanup(self.server.stop)
+        self.server = self.start_server(start_chat, "--burst", "100", stdin=subprocess.PIPE)
 
     def announce(self, line):
         self.server.proc.stdin.write(line.encode() + b"\n")
@@ -71,7 +69,7 @@ class RoomFeatures(unittest.TestCase):
         self.assertEqual(self.server.proc.returncode, 0)
 
 
-class StdinVariants(unittest.TestCase):
+class StdinVariants(ServerTestCase):
     """stdin may be /dev/null, a regular file or closed: the server keeps serving."""
 
     def check_serves(self, server):

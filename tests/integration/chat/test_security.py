@@ -5,13 +5,12 @@ import time
 import unittest
 
 from chat_support import Member, room, start_chat
-from harness import wait_until
+from harness import ServerTestCase, wait_until
 
 
-class Impersonation(unittest.TestCase):
+class Impersonation(ServerTestCase):
     def setUp(self):
-        self.server = start_chat("--burst", "100")
-        self.addCleanup(self.server.stop)
+        self.server = self.start_server(start_chat, "--burst", "100")
         self.lucy, self.bob, self.carol = room(self.server, "Lucy", "Bob", "Carol")
 
     def test_a_member_cannot_speak_for_another(self):
@@ -53,10 +52,9 @@ class Impersonation(unittest.TestCase):
         self.assertEqual(self.carol.recv(), "Bob : hiLucy : I agree with Bob")
 
 
-class BadInput(unittest.TestCase):
+class BadInput(ServerTestCase):
     def setUp(self):
-        self.server = start_chat("--burst", "1000", "--rate", "1000")
-        self.addCleanup(self.server.stop)
+        self.server = self.start_server(start_chat, "--burst", "1000", "--rate", "1000")
         self.lucy, self.bob = room(self.server, "Lucy", "Bob")
 
     def test_oversized_datagrams_are_refused(self):
@@ -106,7 +104,7 @@ class BadInput(unittest.TestCase):
         self.assertEqual(newcomer.login("n" * 32), "OK")
 
 
-class Limits(unittest.TestCase):
+class Limits(ServerTestCase):
     def test_a_flood_is_cut_and_the_flooder_told(self):
         with start_chat("--rate", "5", "--burst", "10") as server:
             lucy, bob = room(server, "Lucy", "Bob")
@@ -135,7 +133,7 @@ class Limits(unittest.TestCase):
             self.assertIn("FAIL server busy, try again", answers[5:])
 
 
-class VanishedMembers(unittest.TestCase):
+class VanishedMembers(ServerTestCase):
     def test_a_member_whose_socket_closes_is_removed_and_others_told(self):
         with start_chat() as server:
             lucy, bob, carol = room(server, "Lucy", "Bob", "Carol")

@@ -4,7 +4,7 @@ import subprocess
 import unittest
 
 from echo_support import Client, start_echo
-from harness import MUXD_BIN
+from harness import MUXD_BIN, ServerTestCase
 
 ECHO_FLAGS = ["--listen", "--workers", "--max-connections", "--max-message-bytes", "--pause", "--idle-timeout",
               "--shutdown-timeout"]
@@ -16,7 +16,7 @@ def muxd(*args, timeout=10):
                           stdin=subprocess.DEVNULL)
 
 
-class HelpTest(unittest.TestCase):
+class HelpTest(ServerTestCase):
     def test_top_level_help_lists_echo(self):
         result = muxd("--help")
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -30,7 +30,7 @@ class HelpTest(unittest.TestCase):
         self.assertIn("127.0.0.1:13001", text)
 
 
-class BadOptionsTest(unittest.TestCase):
+class BadOptionsTest(ServerTestCase):
     def assert_refused(self, *args, mention, status=None):
         try:
             result = muxd("echo", *args)
@@ -63,7 +63,7 @@ class BadOptionsTest(unittest.TestCase):
             self.assert_refused("--listen", f"127.0.0.1:{port}", mention="muxd echo", status=1)
 
 
-class ReadyLineTest(unittest.TestCase):
+class ReadyLineTest(ServerTestCase):
     def test_it_prints_the_real_port(self):
         with start_echo(workers=2) as server, Client(server.address) as client:
             self.assertNotEqual(server.port, 0)

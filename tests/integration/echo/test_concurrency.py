@@ -7,12 +7,13 @@ import time
 import unittest
 
 from echo_support import STAMP, Client, start_echo
+from harness import ServerTestCase
 
 CLIENTS = 500
 MESSAGES = 20
 
 
-class ManyClientsTest(unittest.TestCase):
+class ManyClientsTest(ServerTestCase):
     def test_many_clients_at_once(self):
         rng = random.Random(7)
         with start_echo(workers=2) as server:

@@ -10,6 +10,7 @@ import time
 import unittest
 
 from echo_support import STAMP, TIMEOUT, start_echo, wait_until
+from harness import ServerTestCase
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # What a user types: ASCII, Chinese (the client sends GBK), punctuation; an empty line ends it.
@@ -48,7 +49,7 @@ def mask(transcript):
     return STAMP.sub(b"[TIME]: ", transcript.encode()).decode()
 
 
-class CourseClientWorksUnchanged(unittest.TestCase):
+class CourseClientWorksUnchanged(ServerTestCase):
     def test_a_whole_session(self):
         with start_echo() as server:
             before = time.time()

@@ -4,15 +4,15 @@ import time
 import unittest
 
 from echo_support import STAMP_LEN, TIMEOUT, Client, start_echo
+from harness import ServerTestCase
 
 
-class LinesTest(unittest.TestCase):
+class LinesTest(ServerTestCase):
     """A pause of a minute: any reply that comes sooner was ended by its newline."""
 
     @classmethod
     def setUpClass(cls):
-        cls.server = start_echo("--pause", 60)
-        cls.addClassCleanup(cls.server.stop)
+        cls.server = cls.start_class_server(start_echo, "--pause", 60)
 
     def client(self):
         client = Client(self.server.address)
@@ -54,15 +54,14 @@ class LinesTest(unittest.TestCase):
         self.assertEqual(client.read_until_closed(), b"")
 
 
-class PauseTest(unittest.TestCase):
+class PauseTest(ServerTestCase):
     """The course's client sends `input()` without a newline and waits for the answer."""
 
     PAUSE = 0.3
 
     @classmethod
     def setUpClass(cls):
-        cls.server = start_echo("--pause", cls.PAUSE)
-        cls.addClassCleanup(cls.server.stop)
+        cls.server = cls.start_class_server(start_echo, "--pause", cls.PAUSE)
 
     def client(self):
         client = Client(self.server.address)
@@ -77,8 +76,7 @@ class PauseTest(unittest.TestCase):
         self.assertGreaterEqual(time.monotonic() - start, self.PAUSE * 0.8, "answered before the pause ended")
 
     def test_the_pause_counts_from_the_last_byte(self):
-        server = start_echo("--pause", 2)
-        self.addCleanup(server.stop)
+        server = self.start_server(start_echo, "--pause", 2)
         with Client(server.address) as slow:
             start = time.monotonic()
             for piece in "abcdef":  # gaps well under the pause, longer than it in all
@@ -106,7 +104,7 @@ class PauseTest(unittest.TestCase):
         client.reply("then more")
 
 
-class IPv6Test(unittest.TestCase):
+class IPv6Test(ServerTestCase):
     def test_over_ipv6(self):
         try:
             with socket.socket(socket.AF_INET6) as probe:
@@ -119,7 +117,7 @@ class IPv6Test(unittest.TestCase):
                 client.ask("over six\n")
 
 
-class ReplyShapeTest(unittest.TestCase):
+class ReplyShapeTest(ServerTestCase):
     def test_reply_is_ctime_in_brackets_then_colon_space(self):
         with start_echo() as server, Client(server.address) as client:
             client.send("x\n")

@@ -4,7 +4,7 @@ import time
 import unittest
 
 from echo_support import STAMP, STAMP_LEN, TIMEOUT, Client, start_echo, wait_until
-from harness import SANITIZER
+from harness import SANITIZER, ServerTestCase
 
 MIB = 1024 * 1024
 
@@ -17,11 +17,10 @@ def rss_bytes(pid):
     raise AssertionError("no VmRSS")
 
 
-class MessageLengthTest(unittest.TestCase):
+class MessageLengthTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = start_echo("--max-message-bytes", 16, "--pause", 60)
-        cls.addClassCleanup(cls.server.stop)
+        cls.server = cls.start_class_server(start_echo, "--max-message-bytes", 16, "--pause", 60)
 
     def client(self):
         client = Client(self.server.address)
@@ -58,7 +57,7 @@ class MessageLengthTest(unittest.TestCase):
         self.assertEqual(client.read_until_closed(), b"")
 
 
-class ConnectionLimitTest(unittest.TestCase):
+class ConnectionLimitTest(ServerTestCase):
     def test_connections_past_the_limit_are_closed_at_once(self):
         with start_echo("--max-connections", 3, workers=1) as server:
             clients = [Client(server.address) for _ in range(3)]
@@ -83,7 +82,7 @@ class ConnectionLimitTest(unittest.TestCase):
                     client.close()
 
 
-class FlowControlTest(unittest.TestCase):
+class FlowControlTest(ServerTestCase):
     def test_a_client_that_does_not_read_is_not_read_either(self):
         line = b"x" * 30 + b"\n"
         with start_echo(workers=1) as server, Client(server.address) as client:

@@ -8,7 +8,7 @@ import time
 import unittest
 
 from echo_support import TIMEOUT, Client, connection_refused, start_echo, wait_until
-from harness import skip_under_sanitizers
+from harness import ServerTestCase, skip_under_sanitizers
 
 EXIT_BOUND = 20  # seconds
 
@@ -43,7 +43,7 @@ def stuck_client(server):
     return sock
 
 
-class ShutdownTest(unittest.TestCase):
+class ShutdownTest(ServerTestCase):
     def test_sigterm_answers_what_came_closes_everyone_and_exits_0(self):
         with start_echo("--pause", 60) as server:
             idle = Client(server.address)

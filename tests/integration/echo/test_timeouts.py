@@ -3,15 +3,15 @@ import time
 import unittest
 
 from echo_support import Client, start_echo
+from harness import ServerTestCase
 
 IDLE = 1.0
 
 
-class IdleTimeoutTest(unittest.TestCase):
+class IdleTimeoutTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = start_echo("--idle-timeout", IDLE, "--pause", 0.1)
-        cls.addClassCleanup(cls.server.stop)
+        cls.server = cls.start_class_server(start_echo, "--idle-timeout", IDLE, "--pause", 0.1)
 
     def client(self):
         client = Client(self.server.address)

@@ -2,7 +2,6 @@
 commands, against muxd's own server and against vsftpd."""
 import os
 import subprocess
-import tempfile
 import unittest
 
 from ftp_helpers import ALICE, FtpRoot, Vsftpd, start_ftp
@@ -12,16 +11,13 @@ from harness import MUXD_BIN, ServerTestCase
 class ClientBehaviour:
     """The tests, for any server; subclasses provide `server`, `files` (the
     directory the server lists at its root), `upload_dir` (where an anonymous
-    client may upload, relative to the root) and `expected_hello`."""
+    client may upload, relative to the root) and `expected_hello`; mixed into a ServerTestCase."""
 
     def setUp(self):
-        self.cwd = tempfile.mkdtemp(prefix="muxd-ftp-client-")
+        self.cwd = self.tempdir(prefix="muxd-ftp-client-")
         self.local = os.path.join(self.cwd, "local.bin")
         with open(self.local, "wb") as f:
             f.write(os.urandom(2_500_000))  # over the 1 MiB progress-bar threshold
-
-    def tearDown(self):
-        subprocess.run(["rm", "-rf", self.cwd])
 
     def client(self, *args, stdin=b""):
         target = f"{self.server.host}:{self.server.port}"

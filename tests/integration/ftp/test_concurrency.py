@@ -10,7 +10,7 @@ import threading
 import unittest
 
 from ftp_helpers import ALICE, FtpRoot, command, md5, raw_login, read_reply, retr_bytes, session, start_ftp
-from harness import wait_until
+from harness import ServerTestCase, wait_until
 
 CLIENTS = 60
 
@@ -26,9 +26,9 @@ def reset(sock):
     sock.close()
 
 
-class ManyClientsTest(unittest.TestCase):
+class ManyClientsTest(ServerTestCase):
     def test_sixty_clients_list_download_and_upload_at_once(self):
-        root = FtpRoot()
+        root = self.use_resource(FtpRoot())
         for i in range(5):
             root.write(f"shared{i}.bin", os.urandom(100_000 + 50_000 * i))
         expected = {f"shared{i}.bin": md5(root.read(f"shared{i}.bin")) for i in range(5)}
@@ -50,29 +50,22 @@ class ManyClientsTest(unittest.TestCase):
             except Exception as error:  # reported below, with the client's number
                 errors.append(f"client {index}: {error!r}")
 
-        try:
-            with start_ftp(root, "--anonymous-write") as server:  # the clients upload as anonymous
-                threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join(timeout=120)
-            self.assertEqual(errors, [])
-            for name, data in uploads.items():
-                self.assertEqual(md5(root.read(name)), md5(data), name)
-            self.assertEqual(root.leftovers(), [])
-        finally:
-            root.cleanup()
+        with start_ftp(root, "--anonymous-write") as server:  # the clients upload as anonymous
+            threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertEqual(errors, [])
+        for name, data in uploads.items():
+            self.assertEqual(md5(root.read(name)), md5(data), name)
+        self.assertEqual(root.leftovers(), [])
 
 
-class InterruptedUploadTest(unittest.TestCase):
+class InterruptedUploadTest(ServerTestCase):
     def setUp(self):
-        self.root = FtpRoot()
-        self.server = start_ftp(self.root, "--anonymous-write")  # start_upload is anonymous by default
-
-    def tearDown(self):
-        self.server.stop()
-        self.root.cleanup()
+        self.root = self.use_resource(FtpRoot())
+        self.server = self.start_server(start_ftp, self.root, "--anonymous-write")  # start_upload is anonymous by default
 
     def start_upload(self, name, user=("anonymous", "x")):
         sock, reader = raw_login(self.server, *user)
@@ -116,49 +109,43 @@ class InterruptedUploadTest(unittest.TestCase):
         self.assertFalse(os.path.exists(self.root.path("shutdown.bin")))
 
 
-class ControlDuringTransferTest(unittest.TestCase):
+class ControlDuringTransferTest(ServerTestCase):
     def test_noop_stat_and_abor_during_a_stalled_download(self):
-        root = FtpRoot()
+        root = self.use_resource(FtpRoot())
         with open(root.path("huge.bin"), "wb") as f:
             f.truncate(256 << 20)  # sparse: more than the socket buffers hold
-        try:
-            with start_ftp(root) as server:
-                sock, reader = raw_login(server)
-                port = passive_port(sock, reader)
-                data = socket.create_connection((server.host, port), timeout=10)
-                data.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
-                with sock, reader, data:
-                    sock.sendall(b"RETR huge.bin\r\n")
-                    self.assertTrue(read_reply(reader).startswith("150"))
-                    self.assertGreater(len(data.recv(65536)), 0)  # it is flowing; we stop reading
-                    self.assertTrue(command(sock, reader, "NOOP").startswith("200"))
-                    status = command(sock, reader, "STAT")
-                    self.assertRegex(status, r"RETR in progress: \d+ bytes transferred")
-                    self.assertTrue(command(sock, reader, "ABOR").startswith("426"))
-                    self.assertTrue(read_reply(reader).startswith("226"))
-                    self.assertTrue(command(sock, reader, "PWD").startswith("257"))
-        finally:
-            root.cleanup()
+        with start_ftp(root) as server:
+            sock, reader = raw_login(server)
+            port = passive_port(sock, reader)
+            data = socket.create_connection((server.host, port), timeout=10)
+            data.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+            with sock, reader, data:
+                sock.sendall(b"RETR huge.bin\r\n")
+                self.assertTrue(read_reply(reader).startswith("150"))
+                self.assertGreater(len(data.recv(65536)), 0)  # it is flowing; we stop reading
+                self.assertTrue(command(sock, reader, "NOOP").startswith("200"))
+                status = command(sock, reader, "STAT")
+                self.assertRegex(status, r"RETR in progress: \d+ bytes transferred")
+                self.assertTrue(command(sock, reader, "ABOR").startswith("426"))
+                self.assertTrue(read_reply(reader).startswith("226"))
+                self.assertTrue(command(sock, reader, "PWD").startswith("257"))
 
     def test_commands_sent_during_a_transfer_are_answered_after_it(self):
-        root = FtpRoot()
-        try:
-            with start_ftp(root) as server:
-                sock, reader = raw_login(server)
-                with sock, reader:
-                    port = passive_port(sock, reader)
-                    sock.sendall(b"RETR random.bin\r\nPWD\r\nSIZE hello.txt\r\n")
-                    self.assertTrue(read_reply(reader).startswith("150"))
-                    with socket.create_connection((server.host, port), timeout=10) as data:
-                        received = b""
-                        while chunk := data.recv(65536):
-                            received += chunk
-                    self.assertEqual(len(received), 300_000)
-                    self.assertTrue(read_reply(reader).startswith("226"))
-                    self.assertTrue(read_reply(reader).startswith("257"))
-                    self.assertEqual(read_reply(reader), "213 13")
-        finally:
-            root.cleanup()
+        root = self.use_resource(FtpRoot())
+        with start_ftp(root) as server:
+            sock, reader = raw_login(server)
+            with sock, reader:
+                port = passive_port(sock, reader)
+                sock.sendall(b"RETR random.bin\r\nPWD\r\nSIZE hello.txt\r\n")
+                self.assertTrue(read_reply(reader).startswith("150"))
+                with socket.create_connection((server.host, port), timeout=10) as data:
+                    received = b""
+                    while chunk := data.recv(65536):
+                        received += chunk
+                self.assertEqual(len(received), 300_000)
+                self.assertTrue(read_reply(reader).startswith("226"))
+                self.assertTrue(read_reply(reader).startswith("257"))
+                self.assertEqual(read_reply(reader), "213 13")
 
 
 if __name__ == "__main__":

@@ -127,7 +127,7 @@ class FtplibTest(ServerTestCase):
             self.assertEqual(ftp.sendcmd("SYST"), "215 UNIX Type: L8")
 
 
-class ReadOnlyTest(unittest.TestCase):
+class ReadOnlyTest(ServerTestCase):
     def test_read_only_refuses_every_write(self):
         root = FtpRoot()
         try:

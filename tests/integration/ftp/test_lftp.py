@@ -2,10 +2,10 @@
 import filecmp
 import os
 import subprocess
-import tempfile
 import unittest
 
 from ftp_helpers import ALICE, FtpRoot, start_ftp
+from harness import ServerTestCase
 
 
 def lftp(server, script, user=ALICE):
@@ -24,18 +24,14 @@ def same_tree(left, right):
     return all(same_tree(os.path.join(left, d), os.path.join(right, d)) for d in comparison.common_dirs)
 
 
-class LftpTest(unittest.TestCase):
+class LftpTest(ServerTestCase):
     def setUp(self):
-        self.root = FtpRoot()
+        self.root = self.use_resource(FtpRoot())
         os.remove(self.root.path("escape"))  # mirror would (rightly) fail on it
         os.makedirs(self.root.path("docs/deeper/deepest"))
         for i in range(20):
             self.root.write(f"docs/deeper/file{i}.dat", os.urandom(1000 * i))
-        self.local = tempfile.mkdtemp(prefix="muxd-ftp-lftp-")
-
-    def tearDown(self):
-        self.root.cleanup()
-        subprocess.run(["rm", "-rf", self.local])
+        self.local = self.tempdir(prefix="muxd-ftp-lftp-")
 
     def test_mirror_downloads_the_tree(self):
         with start_ftp(self.root) as server:

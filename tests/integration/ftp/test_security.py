@@ -127,12 +127,9 @@ class ConfinementTest(ServerTestCase):
             self.assertEqual(reader.readline(), b"")
 
 
-class LimitsTest(unittest.TestCase):
+class LimitsTest(ServerTestCase):
     def setUp(self):
-        self.root = FtpRoot()
-
-    def tearDown(self):
-        self.root.cleanup()
+        self.root = self.use_resource(FtpRoot())
 
     def test_max_clients(self):
         with start_ftp(self.root, "--max-clients", "2") as server:

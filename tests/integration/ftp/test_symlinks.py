@@ -11,14 +11,15 @@ import os
 import unittest
 
 from ftp_helpers import ALICE, FtpRoot, retr_bytes, session, start_ftp
+from harness import ServerTestCase
 
 APP = b"release 42\n" * 100
 
 
-class SymlinkTest(unittest.TestCase):
+class SymlinkTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = FtpRoot()
+        cls.root = cls.class_resource(FtpRoot())
         release = cls.root.path("releases/42")
         os.makedirs(release)
         cls.root.write("releases/42/app.bin", APP)
@@ -27,12 +28,7 @@ class SymlinkTest(unittest.TestCase):
         os.symlink("releases/42/app.bin", cls.root.path("relative.bin"))
         os.symlink(cls.root.outside, cls.root.path("outside-dir"))
         os.symlink("/proc/self/root/etc/passwd", cls.root.path("proc-link"))
-        cls.server = start_ftp(cls.root)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.root.cleanup()
+        cls.server = cls.start_class_server(start_ftp, cls.root)
 
     def test_retr_through_an_absolute_symlink_inside(self):
         with session(self.server) as ftp:

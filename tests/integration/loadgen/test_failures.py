@@ -79,7 +79,7 @@ class TargetFailures(ServerTestCase):
         self.assertGreaterEqual(result["errors_by_kind"]["read"], 2)
 
 
-class CommandLine(unittest.TestCase):
+class CommandLine(ServerTestCase):
     def test_bad_flags_exit_2(self):
         url = f"http://127.0.0.1:{closed_port()}/"
         cases = [
