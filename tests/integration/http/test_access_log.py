@@ -91,7 +91,7 @@ class AccessLogFileTest(ServerTestCase):
         self.assertEqual((entry["status"], entry["bytes"]), (200, "5"))
 
 
-class AccessLogDestinationTest(unittest.TestCase):
+class AccessLogDestinationTest(ServerTestCase):
     def run_server(self, *log_args):
         """Serves two requests; returns (stdout bytes, files created in the working directory, exit status)."""
         with SiteRoot({"a.txt": "hello"}) as root, tempfile.TemporaryDirectory() as cwd:

@@ -199,7 +199,7 @@ class BasicGetTest(ServerTestCase):
         self.assertEqual((response.status, response.body), (200, b"hello"), str(response))
 
 
-class CustomNotFoundPageTest(unittest.TestCase):
+class CustomNotFoundPageTest(ServerTestCase):
     def test_root_404_html_is_the_body(self):
         page = "<!doctype html><title>custom not found</title>"
         with SiteRoot({"404.html": page, "a.txt": "x"}) as root, start_http(root.path) as server:

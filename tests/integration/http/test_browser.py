@@ -6,6 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
+from harness import ServerTestCase
 from httpkit import start_http
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,19 +31,16 @@ def png_size(path):
 
 
 @unittest.skipUnless(os.path.exists(CHROMIUM), f"{CHROMIUM} is absent (scripts/deps.sh test installs it)")
-class BrowserTest(unittest.TestCase):
+class BrowserTest(ServerTestCase):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="muxd-browser-")
-        self.log_path = os.path.join(self.tmp.name, "access.log")
-        self.server = start_http(None, access_log=self.log_path, cwd=self.tmp.name)
+        self.tmp = self.tempdir(prefix="muxd-browser-")
+        self.log_path = os.path.join(self.tmp, "access.log")
+        self.server = self.start_server(start_http, None, access_log=self.log_path, cwd=self.tmp,
+                                        stop_timeout=STOP_BOUND)
         self.url = f"http://127.0.0.1:{self.server.port}/"
 
-    def tearDown(self):
-        self.server.stop(STOP_BOUND)
-        self.tmp.cleanup()
-
     def chromium(self, *args):
-        profile = tempfile.mkdtemp(prefix="profile-", dir=self.tmp.name)
+        profile = tempfile.mkdtemp(prefix="profile-", dir=self.tmp)
         return chromium(profile, *args)
 
     def logged_requests(self):
@@ -63,7 +61,7 @@ class BrowserTest(unittest.TestCase):
         self.assertIn("This page does not exist", result.stdout.decode(errors="replace"))
 
     def test_screenshot_and_subresources(self):
-        artifacts = os.environ.get("MUXD_ARTIFACT_DIR") or self.tmp.name
+        artifacts = os.environ.get("MUXD_ARTIFACT_DIR") or self.tmp
         os.makedirs(artifacts, exist_ok=True)
         shot = os.path.join(artifacts, "http_bundled_site.png")
         if os.path.exists(shot):
@@ -86,7 +84,7 @@ class BrowserTest(unittest.TestCase):
         dom = result.stdout.decode(errors="replace")
         self.assertIn("<h1>The C10K lab</h1>", dom)
         self.assertIn('id="chart"', dom)
-        artifacts = os.environ.get("MUXD_ARTIFACT_DIR") or self.tmp.name
+        artifacts = os.environ.get("MUXD_ARTIFACT_DIR") or self.tmp
         os.makedirs(artifacts, exist_ok=True)
         shot = os.path.join(artifacts, "http_c10k_lab.png")
         result = self.chromium(f"--screenshot={shot}", "--window-size=1280,1600", self.url + "lab/")

@@ -6,6 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
+from harness import ServerTestCase
 from httpkit import MUXD_BIN, SiteRoot, get, start_http
 
 HTTP_FLAGS = ["--root", "--listen", "--workers", "--access-log", "--header-timeout", "--idle-timeout",
@@ -18,7 +19,7 @@ def muxd(*args, timeout=10):
                           stdin=subprocess.DEVNULL)
 
 
-class HelpAndVersionTest(unittest.TestCase):
+class HelpAndVersionTest(ServerTestCase):
     def test_top_level_help_lists_http(self):
         result = muxd("--help")
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -37,7 +38,7 @@ class HelpAndVersionTest(unittest.TestCase):
         self.assertRegex(result.stdout.decode(), r"\d+\.\d+\.\d+")
 
 
-class BadOptionsTest(unittest.TestCase):
+class BadOptionsTest(ServerTestCase):
     def assert_refused(self, args, *mentions):
         try:
             result = muxd(*args)
@@ -87,7 +88,7 @@ class BadOptionsTest(unittest.TestCase):
         self.assert_refused(["no-such-service"])
 
 
-class GoodOptionsTest(unittest.TestCase):
+class GoodOptionsTest(ServerTestCase):
     def test_fractional_timeouts_and_one_worker(self):
         args = ["--workers", "1", "--header-timeout", "0.5", "--idle-timeout", "2.5", "--write-timeout", "1.5",
                 "--shutdown-timeout", "0.5", "--max-body-bytes", "10"]

@@ -47,16 +47,12 @@ class PermissionTest(ServerTestCase):
         self.assertNotIn(b"secret", response.body)
 
 
-class ChangingFileTest(unittest.TestCase):
+class ChangingFileTest(ServerTestCase):
     def setUp(self):
-        self.root = SiteRoot({"a.txt": "hello", "nolisting/file.txt": "x"})
+        self.root = self.use_resource(SiteRoot({"a.txt": "hello", "nolisting/file.txt": "x"}))
         self.big_path = self.root.file("big.bin")
         self.big_sha = write_random_file(self.big_path, BIG)
-        self.server = start_http(self.root.path)
-
-    def tearDown(self):
-        self.server.stop()
-        self.root.cleanup()
+        self.server = self.start_server(start_http, self.root.path)
 
     def start_download(self, read_first=MIB):
         conn = RawConnection(self.server.port, timeout=30)

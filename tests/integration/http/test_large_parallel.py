@@ -71,7 +71,7 @@ class LargeFileTest(ServerTestCase):
         self.assertEqual(sha256(result.stdout), sha256(expected))
 
 
-class ParallelClientsTest(unittest.TestCase):
+class ParallelClientsTest(ServerTestCase):
     CLIENTS = 200
 
     def fetch_all(self, port, client_index):

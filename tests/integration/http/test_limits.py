@@ -112,7 +112,7 @@ class LimitsTest(ServerTestCase):
         self.assertEqual(response.status, 200, where)
 
 
-class MaxConnectionsTest(unittest.TestCase):
+class MaxConnectionsTest(ServerTestCase):
     """--max-connections N (per worker): connection N+1 is closed at once; room frees when one leaves."""
 
     @skip_for_models("one client at a time: two connections are never held at once", "iterative")
@@ -160,7 +160,7 @@ def rss_kib(pid):
 @skip_for_models("one client at a time: the other 999 wait in the backlog", "iterative")
 @skip_for_models("a thread per connection: its stack and state cost ~19 KiB, 6x this budget (README)", "thread")
 @skip_for_models("connections live in child processes: the parent's descriptors and RSS do not see them", "fork")
-class PartialHeadMemoryTest(unittest.TestCase):
+class PartialHeadMemoryTest(ServerTestCase):
     """Many clients each holding half a request head cost memory in proportion
     to what they sent, not a read buffer each."""
 

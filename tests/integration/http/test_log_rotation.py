@@ -6,7 +6,7 @@ import os
 import signal
 import unittest
 
-from harness import wait_until
+from harness import ServerTestCase, wait_until
 from httpkit import RawConnection, SiteRoot, get, skip_for_models, start_http
 
 STOP_BOUND = 20
@@ -19,15 +19,15 @@ def lines(path):
         return f.read().splitlines()
 
 
-class LogRotationTest(unittest.TestCase):
+class LogRotationTest(ServerTestCase):
     def setUp(self):
-        self.root = SiteRoot({"a.txt": "hello"})
-        self.addCleanup(self.root.cleanup)
+        self.root = self.use_resource(SiteRoot({"a.txt": "hello"}))
         self.log = os.path.join(self.root.base, "access.log")
 
     @skip_for_models("one client at a time: the kept keep-alive client holds the server", "iterative")
     def rotate(self, signum):
-        server = start_http(self.root.path, "--workers", "2", access_log=self.log)
+        server = self.start_server(start_http, self.root.path, "--workers", "2", access_log=self.log,
+                                   stop_timeout=STOP_BOUND)
         kept = RawConnection(server.port)  # a keep-alive client that lives across the rotation
         self.addCleanup(kept.sock.close)
         kept.send("GET /a.txt?kept-before HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -13,7 +13,7 @@ import resource
 import time
 import unittest
 
-from harness import wait_until
+from harness import ServerTestCase, wait_until
 from httpkit import HTTP_MODEL, ConnectionClosed, RawConnection, SiteRoot, get, start_http
 
 CLIENTS = 1100
@@ -23,17 +23,15 @@ MODELS = ("epoll", "select", "poll", "nonblocking")
 
 
 @unittest.skipUnless(HTTP_MODEL in MODELS, f"--model {HTTP_MODEL}: for the one-thread readiness models")
-class ManyConnectionsTest(unittest.TestCase):
+class ManyConnectionsTest(ServerTestCase):
     def setUp(self):
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         if hard < CLIENTS + 100:
             self.skipTest(f"descriptor hard limit {hard} is below {CLIENTS + 100}")
         resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, CLIENTS + 100), hard))
         self.addCleanup(resource.setrlimit, resource.RLIMIT_NOFILE, (soft, hard))
-        self.root = SiteRoot({"a.txt": "hello"})
-        self.addCleanup(self.root.cleanup)
-        self.server = start_http(self.root.path, "--workers", "1", "--max-connections", "0")
-        self.addCleanup(self.server.stop)
+        self.root = self.use_resource(SiteRoot({"a.txt": "hello"}))
+        self.server = self.start_server(start_http, self.root.path, "--workers", "1", "--max-connections", "0")
         self.conns = []
         self.addCleanup(self.close_all)
 

@@ -8,6 +8,7 @@ import http.client
 import os
 import unittest
 
+from harness import ServerTestCase
 from httpkit import SiteRoot, curl, get, start_http
 
 APP = b"console.log('release 42');\n"
@@ -15,11 +16,12 @@ SECRET = b"TOP-SECRET-OUTSIDE-THE-ROOT"
 PASSWD_MARKER = b"root:x:0:0"
 
 
-class SymlinkTest(unittest.TestCase):
+class SymlinkTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.site = SiteRoot({"releases/42/app.js": APP, "releases/42/index.html": "<title>42</title>",
-                             "index.html": "<title>home</title>"})
+        cls.site = cls.class_resource(SiteRoot({"releases/42/app.js": APP,
+                                                "releases/42/index.html": "<title>42</title>",
+                                                "index.html": "<title>home</title>"}))
         base, root = cls.site.base, cls.site.path
         with open(os.path.join(base, "secret.txt"), "wb") as f:
             f.write(SECRET)
@@ -42,13 +44,8 @@ class SymlinkTest(unittest.TestCase):
         for name, target in links.items():
             os.symlink(target, os.path.join(root, name))
         os.mkdir(base + "/root-sibling")
-        cls.server = start_http(root)
+        cls.server = cls.start_class_server(start_http, root)
         cls.port = cls.server.port
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.site.cleanup()
 
     def curl_get(self, path):
         """(status, body) as curl sees them."""

@@ -13,7 +13,7 @@ CUT_BOUND = 15.0  # seconds a 1-second timeout may take to show up as a closed c
 
 
 @skip_for_models("one client at a time: a stalled head holds the server until its header timeout", "iterative")
-class SlowlorisTest(unittest.TestCase):
+class SlowlorisTest(ServerTestCase):
     def test_half_sent_heads_do_not_delay_a_fresh_request(self):
         # The stalled heads would only be cut after 60 s: a server that made the fresh request wait for
         # them would blow the 10 s bound below.
@@ -104,7 +104,7 @@ class HeaderTimeoutTest(ServerTestCase):
         self.assertEqual(response.status, 200)
 
 
-class WriteTimeoutTest(unittest.TestCase):
+class WriteTimeoutTest(ServerTestCase):
     def test_client_that_never_reads_is_cut(self):
         with SiteRoot() as root:
             size = 40 * MIB
