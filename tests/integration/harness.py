@@ -72,22 +72,27 @@ class Server:
     pipe so the server never blocks on a full pipe). `wrapper` runs it through
     another command, e.g. ["setpriv", "--reuid=nobody", ...]. With stdin=subprocess.PIPE,
     `proc.stdin` is the test's to write, and closed once the server is stopped.
+    A server with several listeners (dict: UDP and TCP) prints a line for each: with
+    `listeners=N` it is ready after N of them, all in `listening_lines`; `host` and
+    `port` are the first one's.
     """
 
     def __init__(self, service, *args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                 timeout=20, env=None, cwd=None, wrapper=()):
+                 timeout=20, env=None, cwd=None, wrapper=(), listeners=1):
         self.cmd = [*wrapper, MUXD_BIN, service, *[str(a) for a in args]]
         self.proc = subprocess.Popen(self.cmd, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
                                      env=env, cwd=cwd)
         self.stderr_lines = []
-        self._ready = threading.Event()  # the listening line came, or stderr reached EOF
+        self.listening_lines = []
+        self._listeners = listeners
+        self._ready = threading.Event()  # the listening lines came, or stderr reached EOF
         self._signals = set()  # what this test sent, so that dying of it is no failure
         self._stopped = False
         self.host = self.port = None
         self._drainer = threading.Thread(target=self._drain, daemon=True)
         self._drainer.start()
         self._ready.wait(timeout)
-        if self.port is None:
+        if len(self.listening_lines) < listeners:
             self._fail_to_start(timeout)
 
     def _fail_to_start(self, timeout):
@@ -102,10 +107,12 @@ class Server:
             self.proc.kill()
             self.proc.wait()
         self._close_pipes()
+        seen = "its listening line" if self._listeners == 1 else \
+            f"{self._listeners} listening lines ({len(self.listening_lines)} came)"
         if status is None:
-            what = f"printed no listening line within {timeout} s (killed)"
+            what = f"did not print {seen} within {timeout} s (killed)"
         else:
-            what = f"exited with status {status} before its listening line"
+            what = f"exited with status {status} before {seen}"
         raise ServerFailed(f"{self.cmd} {what}; stderr:\n{self.stderr()}")
 
     def _drain(self):
@@ -113,10 +120,13 @@ class Server:
             line = raw.decode("utf-8", "replace").rstrip("\n")
             self.stderr_lines.append(line)
             match = _LISTENING.search(line)
-            if match and not self._ready.is_set():
-                self.host = match.group(2).strip("[]")
-                self.port = int(match.group(3))
-                self._ready.set()
+            if match and len(self.listening_lines) < self._listeners:
+                if not self.listening_lines:
+                    self.host = match.group(2).strip("[]")
+                    self.port = int(match.group(3))
+                self.listening_lines.append(line)
+                if len(self.listening_lines) == self._listeners:
+                    self._ready.set()
         self._ready.set()
 
     def _close_pipes(self):

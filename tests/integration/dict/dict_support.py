@@ -8,7 +8,7 @@ import socket
 import subprocess
 import unittest
 
-from harness import Server, wait_until
+from harness import Server
 from dictkit import dict_import, write_tsv
 
 LONG_MEANING = "长" * 500 + " the end"  # 1,508 bytes: more than the course's client reads
@@ -54,18 +54,9 @@ class DictServer(Server):
             args += ["--db-threads", "2"]
         if db is not None:
             args += ["--db", db]
-        super().__init__("dict", *args, *flags, **kwargs)
+        super().__init__("dict", *args, *flags, listeners=2, **kwargs)
         pattern = re.compile(r"muxd dict listening on 127\.0\.0\.1:(\d+) \((udp|dict)\)")
-        ports = {}
-
-        def both():
-            for line in self.stderr_lines:
-                match = pattern.search(line)
-                if match:
-                    ports[match.group(2)] = int(match.group(1))
-            return len(ports) == 2
-        if not wait_until(both, 10):
-            raise AssertionError(f"no two listening lines: {self.stderr()}")
+        ports = {m.group(2): int(m.group(1)) for m in map(pattern.search, self.listening_lines) if m}
         self.udp_port, self.dict_port = ports["udp"], ports["dict"]
 
 

@@ -1,6 +1,7 @@
 """The harness itself (issue 8, item 9): a server that exits or stays silent before its
-ready line fails the test with its stderr (never port=None), a server that stops badly
-fails the run through ServerTestCase's cleanups, and wait_until always has a deadline."""
+ready line(s) fails the test with its stderr (never port=None), a server that stops badly
+fails the run through ServerTestCase's cleanups, and wait_until always has a deadline.
+Stand-in servers are `sh` scripts run as the wrapper (they never exec muxd)."""
 import signal
 import unittest
 
@@ -22,8 +23,20 @@ class StartFailureTest(ServerTestCase):
         with self.assertRaises(ServerFailed) as failure:
             Server("http", timeout=1, wrapper=wrapper)
         message = str(failure.exception)
-        self.assertIn("printed no listening line within 1 s (killed)", message)
+        self.assertIn("did not print its listening line within 1 s (killed)", message)
         self.assertIn("still starting", message)
+
+    def test_a_server_with_two_listeners_is_ready_after_both_lines(self):
+        # Stand-ins for `muxd dict`, which prints one line per listener (UDP and TCP).
+        lines = "echo 'muxd x listening on 127.0.0.1:7 (udp)' >&2; sleep 0.2; " \
+                "echo 'muxd x listening on 127.0.0.1:8 (dict)' >&2; "
+        server = Server("x", wrapper=["sh", "-c", lines + "exec sleep 60", "sh"], listeners=2)
+        server.stop(check=False)  # sleep dies of the SIGTERM: no clean exit to check
+        self.assertEqual(len(server.listening_lines), 2)
+        self.assertEqual(server.address, ("127.0.0.1", 7))
+        with self.assertRaises(ServerFailed) as failure:
+            Server("x", wrapper=["sh", "-c", lines + "exit 1", "sh"], listeners=3)
+        self.assertIn("exited with status 1 before 3 listening lines (2 came)", str(failure.exception))
 
 
 class StopFailureTest(ServerTestCase):
