@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <ctime>
+#include <chrono>
 
 namespace muxd {
 namespace {
@@ -18,12 +18,17 @@ void set_log_level(LogLevel level) { min_level = level; }
 bool log_enabled(LogLevel level) { return level >= min_level.load(std::memory_order_relaxed); }
 
 void log_line(LogLevel level, std::string_view message) {
-  char stamp[32];
-  time_t now = ::time(nullptr);
-  tm utc;
-  ::gmtime_r(&now, &utc);
-  ::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  std::string line = fmt::format("{} {} {}\n", stamp, level_names[static_cast<int>(level)], message);
+  // Calendar arithmetic, not gmtime_r: that takes glibc's tzset lock, and a
+  // fork child (http/models/fork.cpp) may inherit it locked by another thread.
+  using namespace std::chrono;
+  auto now = floor<seconds>(system_clock::now());
+  auto day = floor<days>(now);
+  year_month_day date{day};
+  hh_mm_ss time{now - day};
+  std::string line = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z {} {}\n", static_cast<int>(date.year()),
+                                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                                 time.hours().count(), time.minutes().count(), time.seconds().count(),
+                                 level_names[static_cast<int>(level)], message);
   [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
 }
 

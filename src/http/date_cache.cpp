@@ -6,9 +6,7 @@ void DateCache::update(time_t now) {
   if (now == now_) return;
   now_ = now;
   format_http_date(now, http_date_);
-  tm utc;
-  ::gmtime_r(&now, &utc);
-  log_length_ = ::strftime(log_time_, sizeof(log_time_), "%d/%b/%Y:%H:%M:%S +0000", &utc);
+  format_log_date(now, log_time_);
 }
 
 }  // namespace muxd::http

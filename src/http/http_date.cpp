@@ -37,27 +37,47 @@ char* put_text(char* out, std::string_view text) {
   return std::copy(text.begin(), text.end(), out);
 }
 
+// A time as calendar fields, clamped to what a 4-digit year can say.
+struct Broken {
+  sys_days day;
+  std::chrono::year_month_day date;
+  std::chrono::hh_mm_ss<seconds> time;
+};
+
+Broken break_down(time_t t) {
+  sys_seconds moment{seconds{std::clamp(t, kEarliest, kLatest)}};
+  sys_days day = std::chrono::floor<days>(moment);
+  return {day, std::chrono::year_month_day{day}, std::chrono::hh_mm_ss{moment - day}};
+}
+
+// "dd Mon yyyy" with `separator` between the fields, then "HH:MM:SS" after `before_time`.
+char* put_date_time(char* p, const Broken& b, char separator, char before_time) {
+  p = put_digits(p, static_cast<unsigned>(b.date.day()), 2);
+  *p++ = separator;
+  p = put_text(p, kMonthNames[static_cast<unsigned>(b.date.month()) - 1]);
+  *p++ = separator;
+  p = put_digits(p, static_cast<unsigned>(static_cast<int>(b.date.year())), 4);
+  *p++ = before_time;
+  p = put_digits(p, static_cast<unsigned>(b.time.hours().count()), 2);
+  *p++ = ':';
+  p = put_digits(p, static_cast<unsigned>(b.time.minutes().count()), 2);
+  *p++ = ':';
+  return put_digits(p, static_cast<unsigned>(b.time.seconds().count()), 2);
+}
+
 }  // namespace
 
 void format_http_date(time_t t, char out[kHttpDateLength]) {
-  sys_seconds moment{seconds{std::clamp(t, kEarliest, kLatest)}};
-  sys_days day = std::chrono::floor<days>(moment);
-  std::chrono::year_month_day date{day};
-  std::chrono::hh_mm_ss time{moment - day};
-  char* p = put_text(out, kDayNames[std::chrono::weekday{day}.c_encoding()]);
+  Broken b = break_down(t);
+  char* p = put_text(out, kDayNames[std::chrono::weekday{b.day}.c_encoding()]);
   p = put_text(p, ", ");
-  p = put_digits(p, static_cast<unsigned>(date.day()), 2);
-  *p++ = ' ';
-  p = put_text(p, kMonthNames[static_cast<unsigned>(date.month()) - 1]);
-  *p++ = ' ';
-  p = put_digits(p, static_cast<unsigned>(static_cast<int>(date.year())), 4);
-  *p++ = ' ';
-  p = put_digits(p, static_cast<unsigned>(time.hours().count()), 2);
-  *p++ = ':';
-  p = put_digits(p, static_cast<unsigned>(time.minutes().count()), 2);
-  *p++ = ':';
-  p = put_digits(p, static_cast<unsigned>(time.seconds().count()), 2);
+  p = put_date_time(p, b, ' ', ' ');
   put_text(p, " GMT");
+}
+
+void format_log_date(time_t t, char out[kLogDateLength]) {
+  char* p = put_date_time(out, break_down(t), '/', ':');
+  put_text(p, " +0000");
 }
 
 namespace {

@@ -14,6 +14,13 @@ inline constexpr size_t kHttpDateLength = 29;  // "Sun, 06 Nov 1994 08:49:37 GMT
 // years 0000..9999 (what a 4-digit year can say) are clamped to that range.
 void format_http_date(time_t t, char out[kHttpDateLength]);
 
+inline constexpr size_t kLogDateLength = 26;  // "06/Nov/1994:08:49:37 +0000"
+
+// The access log's time (Common Log Format), UTC, same rules as above. Like
+// format_http_date it is arithmetic only: no gmtime_r, whose glibc tzset lock
+// a fork child may have inherited locked (see http/models/fork.cpp).
+void format_log_date(time_t t, char out[kLogDateLength]);
+
 // Accepts IMF-fixdate, the obsolete RFC 850 form ("Sunday, 06-Nov-94 ...") and
 // asctime ("Sun Nov  6 08:49:37 1994"); case-sensitive, no surrounding spaces,
 // fields range-checked (second 60 allowed for leap seconds), the weekday name

@@ -78,14 +78,28 @@ void follow_rotation(const ModelContext& context) {
 }
 
 // The child's whole life. It runs only the forking thread of a multithreaded
-// parent, so it may not take a lock another parent thread held at fork
-// time. What it does is safe enough: glibc's malloc is reset for the child
-// by fork; the error log takes no lock (one write(2) per line); the
-// sessions' state is built afresh here; nothing uses stdio. The one known
-// gap: gmtime_r (Date, log stamps) takes glibc's tzset lock, which a parent
-// thread writing a log line at that very instant would hold: the child would
-// then hang in its first Date header until the drain's SIGKILL. The parent's
-// threads log rarely (signals, failures), so this is accepted, not solved.
+// parent (fork(2): "the child process is created with a single thread"), so
+// every lock another parent thread held at fork time stays locked in the
+// child forever: the child must take no lock a parent thread may hold.
+// - Time stamps (Date header, access and error log) are calendar arithmetic
+//   (http_date.cpp, core/log.cpp), never gmtime_r/localtime_r/strftime with
+//   %Z: those take glibc's tzset lock. They used to, and that was the hang
+//   this model had under load: the main thread writes its start-up lines
+//   (log_line -> gmtime_r; the first call also reads /etc/localtime under the
+//   lock) just as the test's first connection arrives; a worker forked at that
+//   instant, and the child waited on tzset_lock in SessionShared's first
+//   refresh_clock() until the parent's shutdown timeout killed it
+//   (tests/unit/http/fork_safe_time_test.cpp holds the lock on purpose).
+// - glibc's malloc arenas, stdio's list and the loader's lock are taken
+//   around fork and reset in the child by glibc itself.
+// - The error log takes no lock (one write(2) per line); nothing uses stdio;
+//   the sessions' state (SessionShared, file cache) is built afresh here; the
+//   parent's loop, acceptor and their mutexes are never touched.
+// Not covered: a sanitizer runtime's own locks (clang 14's ASan has no fork
+// handler for its allocator), which the parent's threads take only when they
+// allocate (a Child record per fork, a log line): a narrow window, in test
+// builds only. The general cure, forking from a process that has one thread
+// (a fork server started before the workers), is more than this model needs.
 [[noreturn]] void child_main(const ModelContext& context, UniqueFd fd, const SocketAddress& peer, pid_t parent) {
   // A parent that dies (even by SIGKILL) stops its children gracefully.
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);

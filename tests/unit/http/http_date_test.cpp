@@ -33,6 +33,19 @@ TEST(HttpDate, FormatWritesExactlyTwentyNineBytes) {
   EXPECT_EQ(out[kHttpDateLength], '#');
 }
 
+TEST(HttpDate, FormatsTheAccessLogDate) {
+  auto log_date = [](time_t t) {
+    char out[kLogDateLength + 1];
+    out[kLogDateLength] = '#';
+    format_log_date(t, out);
+    EXPECT_EQ(out[kLogDateLength], '#');
+    return std::string(out, kLogDateLength);
+  };
+  EXPECT_EQ(log_date(kExample), "06/Nov/1994:08:49:37 +0000");
+  EXPECT_EQ(log_date(0), "01/Jan/1970:00:00:00 +0000");
+  EXPECT_EQ(log_date(951782400), "29/Feb/2000:00:00:00 +0000");
+}
+
 TEST(HttpDate, FormatClampsToFourDigitYears) {
   EXPECT_EQ(formatted(std::numeric_limits<time_t>::max()), "Fri, 31 Dec 9999 23:59:59 GMT");
   EXPECT_EQ(formatted(std::numeric_limits<time_t>::min()), "Sat, 01 Jan 0000 00:00:00 GMT");
