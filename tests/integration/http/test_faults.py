@@ -17,7 +17,7 @@ import tempfile
 import time
 import unittest
 
-from harness import MUXD_BIN, SANITIZER, Server, wait_until
+from harness import MUXD_BIN, SANITIZER, Server, ServerTestCase, wait_until
 from httpkit import HANG_BOUND, HTTP_MODEL, SiteRoot, get, skip_for_models, start_http
 
 DESCRIPTOR_LIMIT = 64
@@ -64,14 +64,12 @@ def accept_log_lines(server):
 @unittest.skipIf(SANITIZER, "sanitizer runtimes need descriptors of their own")
 @skip_for_models("one client at a time: it never holds enough connections to run out of descriptors", "iterative")
 @skip_for_models("the parent holds no connection: each child process has a descriptor table of its own", "fork")
-class OutOfDescriptorsTest(unittest.TestCase):
+class OutOfDescriptorsTest(ServerTestCase):
     def setUp(self):
-        self.root = SiteRoot({"a.txt": "hello"})
-        self.addCleanup(self.root.cleanup)
-        self.server = start_http(self.root.path, "--workers", "2", "--header-timeout", "60",
-                                 "--idle-timeout", "60",
-                                 wrapper=["prlimit", f"--nofile={DESCRIPTOR_LIMIT}:{DESCRIPTOR_LIMIT}", "--"])
-        self.addCleanup(self.server.stop)
+        self.root = self.use_resource(SiteRoot({"a.txt": "hello"}))
+        self.server = self.start_server(start_http, self.root.path, "--workers", "2", "--header-timeout", "60",
+                                        "--idle-timeout", "60",
+                                        wrapper=["prlimit", f"--nofile={DESCRIPTOR_LIMIT}:{DESCRIPTOR_LIMIT}", "--"])
         self.pid = self.server.proc.pid  # prlimit execs muxd: same process
         self.clients = []
         self.addCleanup(self.close_clients)
@@ -159,7 +157,7 @@ def run_second(service, port, *args, timeout=15):
         return None, err.decode("utf-8", "replace")
 
 
-class AddressInUseTest(unittest.TestCase):
+class AddressInUseTest(ServerTestCase):
     ADDRESS_IN_USE = re.compile(r"address already in use", re.IGNORECASE)
 
     def assert_refused(self, status, stderr):
