@@ -18,7 +18,7 @@ def run(*args, timeout=20):
                           stdin=subprocess.DEVNULL)
 
 
-class ExitStatusTest(unittest.TestCase):
+class ExitStatusTest(ServerTestCase):
     def test_mistyped_subcommand_gets_a_suggestion(self):
         for typed, meant in (("htp", "http"), ("ftpp", "ftp"), ("chta", "chat")):
             with self.subTest(typed=typed):
@@ -84,7 +84,7 @@ class ExitStatusTest(unittest.TestCase):
                 self.assertNotIn("Linux", result.stderr)
 
 
-class ClientExitStatusTest(unittest.TestCase):
+class ClientExitStatusTest(ServerTestCase):
     # RFC 6761 §6.4: names under .invalid never resolve (and resolvers answer at once).
     HOST = "nosuch.invalid"
 

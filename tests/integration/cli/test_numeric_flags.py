@@ -5,7 +5,7 @@ through a plain range check), hex and fractions where a whole number is due."""
 import subprocess
 import unittest
 
-from harness import MUXD_BIN
+from harness import MUXD_BIN, ServerTestCase
 
 USAGE = 2
 
@@ -49,7 +49,7 @@ def run(*args):
                           stdin=subprocess.DEVNULL)
 
 
-class NumericFlagsTest(unittest.TestCase):
+class NumericFlagsTest(ServerTestCase):
     def test_bad_values_are_usage_errors_in_one_line(self):
         for command, flag, value in BAD:
             with self.subTest(command=command[0], flag=flag, value=value):

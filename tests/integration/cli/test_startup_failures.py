@@ -34,7 +34,7 @@ class AddressInUseTest(ServerTestCase):
         self.assertIsNone(first.proc.poll())
 
 
-class KernelWithoutOpenat2Test(unittest.TestCase):
+class KernelWithoutOpenat2Test(ServerTestCase):
     def test_http_and_ftp_refuse_to_start_and_say_why(self):
         root = tempfile.mkdtemp(prefix="muxd-startup-")
         self.addCleanup(os.rmdir, root)

@@ -6,10 +6,11 @@ import sqlite3
 import unittest
 
 from dictkit import sqlite_rows, sqlite_words
+from harness import ServerTestCase
 from import_cases import ImportCases
 
 
-class SqliteImportTest(ImportCases, unittest.TestCase):
+class SqliteImportTest(ImportCases, ServerTestCase):
     def setUp(self):
         super().setUp()
         self.db = self.path("words.sqlite")

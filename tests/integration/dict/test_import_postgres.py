@@ -2,16 +2,15 @@
 same cases as test_import.py, and the words table's indexes."""
 import unittest
 
+from harness import ServerTestCase
 from import_cases import ImportCases
 from pgkit import PostgresServer
 
 
-class PostgresImportTest(ImportCases, unittest.TestCase):
+class PostgresImportTest(ImportCases, ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.pg = PostgresServer()
-        cls.pg.__enter__()
-        cls.addClassCleanup(cls.pg.__exit__, None, None, None)
+        cls.pg = cls.enterClassContext(PostgresServer())
 
     def setUp(self):
         super().setUp()

@@ -6,13 +6,13 @@ import os
 import subprocess
 import unittest
 
-from harness import MUXD_BIN
+from harness import MUXD_BIN, ServerTestCase
 from pgkit import PostgresServer
 
 UNIT_TESTS = os.path.join(os.path.dirname(os.path.abspath(MUXD_BIN)), "muxd_dict_tests")
 
 
-class PostgresStoreTest(unittest.TestCase):
+class PostgresStoreTest(ServerTestCase):
     def test_store_cases_on_postgres(self):
         if not os.path.exists(UNIT_TESTS):
             self.skipTest(f"{UNIT_TESTS} is not built")
