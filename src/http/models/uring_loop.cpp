@@ -49,11 +49,13 @@ void release_spare() {
   g_spare.reset();
 }
 
-// The spare is missing: closes `fd` (the connection is refused) and takes
-// its slot back. False when the spare was there after all: `fd` is kept.
+// The spare is missing and no descriptor is free for it: closes `fd` (the
+// connection is refused) and takes its slot back. False when the spare is
+// there, or could be had without that: `fd` is kept.
 bool give_slot_to_spare(UniqueFd& fd) {
   if (!g_spare_missing.load()) return false;
   std::lock_guard lock(g_spare_mutex);
+  take_spare();
   if (g_spare) return false;
   fd.reset();
   take_spare();
@@ -176,7 +178,7 @@ void UringLoop::complete(const io_uring_cqe& cqe) {
     case UringOp::poll_out:
       return on_writable(data.ref);
     case UringOp::cancel:
-      return;  // its target's own CQE tells what happened
+      return on_cancelled(data.ref, cqe);
   }
 }
 
@@ -380,7 +382,20 @@ void UringLoop::arm_poll(SlotRef ref, int fd) {
 void UringLoop::cancel(UserData target) {
   io_uring_sqe* sqe = ring_->next_sqe();
   io_uring_prep_cancel64(sqe, target.encode(), 0);
-  io_uring_sqe_set_data64(sqe, UserData{UringOp::cancel, {}}.encode());
+  io_uring_sqe_set_data64(sqe, UserData{UringOp::cancel, target.ref}.encode());
+}
+
+// Success or -ENOENT: the target's own CQE tells what happened. -EALREADY:
+// the target was running and may go on (a multishot receive then keeps
+// filling a session that holds its input, without bound): sync() cancels
+// again if the connection still holds it. Only a receive's cancel can find a
+// live connection still cancelling; for any other a second cancel is harmless.
+void UringLoop::on_cancelled(SlotRef ref, const io_uring_cqe& cqe) {
+  if (cqe.res != -EALREADY) return;
+  Connection* connection = connections_.find(ref);
+  if (!connection || !connection->cancelling) return;
+  connection->cancelling = false;
+  sync(ref, *connection);
 }
 
 }  // namespace muxd::http

@@ -56,6 +56,7 @@ class UringLoop {
   void complete(const io_uring_cqe& cqe);
   void on_accepted(const io_uring_cqe& cqe);
   void on_received(SlotRef ref, const io_uring_cqe& cqe);
+  void on_cancelled(SlotRef ref, const io_uring_cqe& cqe);
   void on_writable(SlotRef ref);
   void start_connection(UniqueFd fd);
   void sync(SlotRef ref, Connection& connection);
