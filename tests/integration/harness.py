@@ -243,6 +243,19 @@ class ServerTestCase(unittest.TestCase):
         return server
 
 
+def run_muxd(*args, binary=None, timeout=60):
+    """Runs `muxd ARGS` to its end (a command expected to exit by itself): its CompletedProcess, text output."""
+    return subprocess.run([binary or MUXD_BIN, *args], capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def assert_address_in_use(test, result):
+    """A server refused at start-up for a taken address: status 1, the reason, no listening line."""
+    test.assertEqual(result.returncode, 1, result.stderr)
+    test.assertRegex(result.stderr, re.compile(r"address already in use", re.IGNORECASE))
+    test.assertNotIn("listening on", result.stderr)
+
+
 def wait_until(predicate, timeout=10.0, interval=0.02):
     """Polls `predicate` until it is true or `timeout` seconds passed; returns its last value.
 

@@ -2,10 +2,9 @@
 range with exit status 2 and one line naming the flag: negative counts (which
 would wrap to ~2^64), counts beyond 64 bits, NaN and infinities (which slip
 through a plain range check), hex and fractions where a whole number is due."""
-import subprocess
 import unittest
 
-from harness import MUXD_BIN, ServerTestCase
+from harness import ServerTestCase, run_muxd
 
 USAGE = 2
 
@@ -45,8 +44,7 @@ BAD = [
 
 
 def run(*args):
-    return subprocess.run([MUXD_BIN, *args], capture_output=True, text=True, timeout=20,
-                          stdin=subprocess.DEVNULL)
+    return run_muxd(*args, timeout=20)
 
 
 class NumericFlagsTest(ServerTestCase):

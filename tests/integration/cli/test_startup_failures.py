@@ -5,32 +5,20 @@ http/test_faults.py, dict's both in dict/test_startup.py); a kernel without
 openat2 (a seccomp filter stands in for Linux < 5.6) is exit status 1 with
 "openat2 needs Linux >= 5.6"."""
 import os
-import re
 import subprocess
 import tempfile
 import unittest
 
 import seccomp_deny
-from harness import MUXD_BIN, Server, ServerTestCase
+from harness import MUXD_BIN, Server, ServerTestCase, assert_address_in_use, run_muxd
 
 FAILURE = 1
-ADDRESS_IN_USE = re.compile(r"address already in use", re.IGNORECASE)
-
-
-def run(*args):
-    return subprocess.run([MUXD_BIN, *args], capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
 
 
 class AddressInUseTest(ServerTestCase):
-    def assert_refused(self, result):
-        self.assertEqual(result.returncode, FAILURE, result.stderr)
-        self.assertRegex(result.stderr, ADDRESS_IN_USE)
-        self.assertNotIn("listening on", result.stderr)
-
     def test_a_second_chat_on_a_busy_udp_port(self):
         first = self.start_server(Server, "chat", "--listen", "127.0.0.1:0")
-        self.assert_refused(run("chat", "--listen", f"127.0.0.1:{first.port}"))
+        assert_address_in_use(self, run_muxd("chat", "--listen", f"127.0.0.1:{first.port}"))
         self.assertIsNone(first.proc.poll())
 
 

@@ -3,30 +3,24 @@ process holds is exit status 1 with "Address already in use" and no listening
 line, as for every server; and it is found before the default data's first
 import, which takes a while."""
 import os
-import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import unittest
 
-from harness import MUXD_BIN, ServerTestCase
+from harness import MUXD_BIN, ServerTestCase, assert_address_in_use, run_muxd
 from dict_support import DictServer, make_database
 
-FAILURE = 1
-ADDRESS_IN_USE = re.compile(r"address already in use", re.IGNORECASE)
 
 
 def run_dict(*args):
-    return subprocess.run([MUXD_BIN, "dict", *args], capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
+    return run_muxd("dict", *args)
 
 
 class AddressInUseTest(ServerTestCase):
     def assert_refused(self, result):
-        self.assertEqual(result.returncode, FAILURE, result.stderr)
-        self.assertRegex(result.stderr, ADDRESS_IN_USE)
-        self.assertNotIn("listening on", result.stderr)
+        assert_address_in_use(self, result)
 
     def test_a_second_dict_on_a_busy_tcp_or_udp_port_fails_and_the_first_keeps_serving(self):
         directory = tempfile.mkdtemp(prefix="muxd-dict-startup-")
