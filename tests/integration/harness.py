@@ -143,6 +143,17 @@ class Server:
     def stderr(self):
         return "\n".join(self.stderr_lines)
 
+    def lines_with(self, text, at_least=1, timeout=5.0):
+        """Its stderr lines containing `text`, once there are `at_least` of them (or `timeout` passed).
+
+        A line the server has written may not have been drained into `stderr_lines` yet:
+        tests that expect a log line wait for it here instead of reading the list at once.
+        """
+        def matching():
+            return [line for line in list(self.stderr_lines) if text in line]
+        wait_until(lambda: len(matching()) >= at_least, timeout)
+        return matching()
+
     @property
     def address(self):
         return (self.host, self.port)

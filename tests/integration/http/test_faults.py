@@ -58,7 +58,7 @@ def open_idle_client(port):
 
 
 def accept_log_lines(server):
-    return [line for line in server.stderr_lines if "accept:" in line]
+    return server.lines_with("accept:")
 
 
 @unittest.skipIf(SANITIZER, "sanitizer runtimes need descriptors of their own")
