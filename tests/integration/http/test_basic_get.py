@@ -233,7 +233,7 @@ class BundledSiteTest(ServerTestCase):
         self.assertIn(b"<title>muxd \xe2\x80\x94 concurrent network servers</title>", response.body)
 
     def test_assets(self):
-        types = {"style.css": "text/css", "logo.svg": "image/svg+xml", "event-loops.png": "image/png",
+        types = {"style.css": "text/css", "logo.svg": "image/svg+xml", "architecture.svg": "image/svg+xml",
                  "favicon.ico": ("image/x-icon", "image/vnd.microsoft.icon")}
         for name, media in types.items():
             with self.subTest(name=name):

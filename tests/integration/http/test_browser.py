@@ -72,7 +72,7 @@ class BrowserTest(ServerTestCase):
         print(f"\nscreenshot: {shot}")
         self.assertEqual(self.server.stop(STOP_BOUND), 0)  # a clean stop flushes the log
         requests = self.logged_requests()
-        for path in ("/", "/style.css", "/logo.svg", "/event-loops.png"):
+        for path in ("/", "/style.css", "/logo.svg", "/architecture.svg"):
             self.assertEqual(requests.get(path), 200, f"{path} not fetched with 200; log: {requests}")
         if "/favicon.ico" in requests:
             self.assertEqual(requests["/favicon.ico"], 200)
