@@ -39,7 +39,7 @@ CLI::Validator seconds_check(double min = 0.001);
 // The check for a directory to serve: refuses a path that does not exist or
 // is not a directory, naming the cause. A root this user cannot reach or read
 // passes: the service fails to open it at run time, saying "Permission denied"
-// (exit status 1, README "Exit status").
+// (exit status 1, docs/running.md, "Exit status").
 CLI::Validator directory_check();
 // The check for a positive rate or count given as a number (at most 1e6).
 CLI::Validator positive_check();

@@ -1,4 +1,4 @@
-"""Signals every server shares (README "Running it for real"): SIGHUP and SIGUSR1
+"""Signals every server shares (docs/running.md): SIGHUP and SIGUSR1
 reopen log files where there are some and are otherwise only logged, never fatal
 (logrotate's `kill -HUP $(pidof muxd)` reaches every muxd); after them the server
 still serves, and SIGTERM still stops it with status 0."""

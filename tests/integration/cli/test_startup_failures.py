@@ -1,4 +1,4 @@
-"""Start-up failures every operator meets (README "Running it for real"): a UDP
+"""Start-up failures every operator meets (docs/running.md): a UDP
 port another process holds is exit status 1 with "Address already in use" and
 no listening line (chat here; TCP in cli/test_command_line.py and
 http/test_faults.py, dict's both in dict/test_startup.py); a kernel without

@@ -158,7 +158,7 @@ def rss_kib(pid):
 
 @skip_under_sanitizers("RSS budget; shadow memory and redzones dwarf it")
 @skip_for_models("one client at a time: the other 999 wait in the backlog", "iterative")
-@skip_for_models("a thread per connection: its stack and state cost ~19 KiB, 6x this budget (README)", "thread")
+@skip_for_models("a thread per connection: its stack and state cost ~19 KiB, 6x this budget (docs/models.md)", "thread")
 @skip_for_models("connections live in child processes: the parent's descriptors and RSS do not see them", "fork")
 class PartialHeadMemoryTest(ServerTestCase):
     """Many clients each holding half a request head cost memory in proportion
