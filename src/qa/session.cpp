@@ -32,6 +32,7 @@ size_t Session::on_data(std::string_view data, OutputQueue& out) {
 // `line` ends with "\n" or "\r\n"; its answer ends the same way.
 void Session::answer_line(std::string_view line, OutputQueue& out) {
   size_t ending = line.ends_with("\r\n") ? 2 : 1;
+  line_mode_ = true;
   out.append(answers_.answer(line.substr(0, line.size() - ending)));
   out.append(line.substr(line.size() - ending));  // joins the answer's segment: one write for both
   restart_timeout_ = true;
@@ -53,7 +54,7 @@ void Session::on_peer_closed(OutputQueue& out) {
 
 // The pause ends a question; the idle timeout ends the connection.
 void Session::on_timeout(OutputQueue& out) {
-  if (!partial_.empty()) return end_partial(out);  // only the pause runs while a question is partial
+  if (pausing()) return end_partial(out);
   close_now_ = true;
 }
 
@@ -69,7 +70,7 @@ SessionWants Session::wants(const OutputQueue& out) {
     wants.close = SessionWants::Close::now;
     return wants;
   }
-  wants.timeout = partial_.empty() ? kIdleTimeout : kPauseTimeout;
+  wants.timeout = pausing() ? kPauseTimeout : kIdleTimeout;
   wants.restart_timeout = restart_timeout_;
   wants.restart_on_progress = wants.timeout == kIdleTimeout && !out.empty();  // a slow reader is not idle
   restart_timeout_ = false;

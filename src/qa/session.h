@@ -9,7 +9,10 @@
 // sends one question without a newline and waits, once the client has been
 // silent for the pause: then the answer has no newline either, as the
 // course's server sends it. A question also ends when the client half-closes
-// and when the server stops. Limits: a question over max_question_bytes
+// and when the server stops. A client that has ended a question with a
+// newline speaks line mode: from then on the pause no longer applies to it,
+// so a line that arrives slowly (a busy client, a lossy link) is never cut in
+// two; its idle timeout runs instead. Limits: a question over max_question_bytes
 // (line end included) closes the connection after the answers before it;
 // answers stop being made while kMaxQueuedOutput bytes wait for a client that
 // does not read; the idle timeout closes a connection that moved no byte
@@ -43,11 +46,13 @@ class Session final : public StreamSession {
  private:
   void answer_line(std::string_view line, OutputQueue& out);
   void end_partial(OutputQueue& out);
+  bool pausing() const { return !partial_.empty() && !line_mode_; }  // the pause runs, not the idle timeout
 
   const Answers& answers_;
   size_t max_;
   std::shared_ptr<void> lease_;
   std::string partial_;           // a question whose end has not come yet
+  bool line_mode_ = false;        // a newline ended a question: the pause no longer applies
   bool restart_timeout_ = false;  // bytes came or an answer was made since the last wants()
   bool closing_ = false;          // close once the answers are out
   bool linger_ = false;           // ...reading what the client may still send

@@ -81,6 +81,15 @@ class PauseTest(ServerTestCase):
             self.assertGreaterEqual(time.monotonic() - started, 0.3)
             self.assertEqual(client.ask("你几岁"), "我2岁啦\n")  # then line mode on the same connection
 
+    def test_after_a_newline_the_pause_no_longer_cuts_a_line(self):
+        server = self.start_server(start_qa, "--pause", 0.05)
+        with Client(server.address) as client:
+            self.assertEqual(client.ask("你好"), "你好啊！\n")
+            client.send("男生")
+            time.sleep(0.3)  # six pauses
+            client.send("女生\n")
+            self.assertEqual(client.line(), "我是机器人啦\n")
+
 
 class Ipv6Test(ServerTestCase):
     def test_ipv6(self):

@@ -76,8 +76,8 @@ TEST_F(QaSession, SeveralQuestionsInOneReadAreAnsweredInOrder) {
   std::string stuck = "你好\n男生女生?\n天气\n你几岁";  // the course's 粘包: four questions, one read
   EXPECT_EQ(feed(stuck), stuck.size());
   EXPECT_EQ(sent(), "你好啊！\n我是机器人啦\n" + kDefault + "\n");
-  EXPECT_EQ(wants().timeout, kPauseTimeout);  // the last has no newline yet
-  session.on_timeout(out);
+  EXPECT_EQ(wants().timeout, kIdleTimeout);  // the last has no newline yet, and no pause ends it
+  session.on_peer_closed(out);
   EXPECT_EQ(sent(), "我2岁啦");
 }
 
@@ -150,10 +150,17 @@ TEST_F(QaSession, AQuestionOfTheLimitIsAnswered) {
   std::string crlf = std::string(62 - 6, 'x') + "你好\r\n";
   EXPECT_EQ(feed(crlf), 64u);
   EXPECT_EQ(sent(), "你好啊！\r\n");
-  EXPECT_EQ(feed(std::string(64, 'y')), 64u);  // ended by a pause
+  EXPECT_EQ(feed(std::string(64, 'y')), 64u);  // ended by the half-close
+  EXPECT_EQ(wants().close, Close::no);
+  session.on_peer_closed(out);
+  EXPECT_EQ(sent(), kDefault);
+}
+
+TEST_F(QaSession, AQuestionOfTheLimitEndedByThePause) {
+  EXPECT_EQ(feed(std::string(64, 'y')), 64u);
+  EXPECT_EQ(wants().close, Close::no);
   session.on_timeout(out);
   EXPECT_EQ(sent(), kDefault);
-  EXPECT_EQ(wants().close, Close::no);
 }
 
 TEST_F(QaSession, ALongerQuestionClosesAfterTheAnswersBeforeIt) {
@@ -216,13 +223,38 @@ TEST_F(QaSession, AnswersStopAtTheOutputBudgetUntilTheClientReads) {
 }
 
 TEST_F(QaSession, APauseEndsAQuestionEvenWhileAnAnswerWaits) {
-  EXPECT_EQ(feed("你好\n你几岁"), 16u);  // the socket has not taken the first answer yet
+  feed("你好");
+  session.on_timeout(out);  // the socket has not taken this answer yet
+  EXPECT_EQ(feed("你几岁"), 9u);
   SessionWants w = wants();
   EXPECT_EQ(w.timeout, kPauseTimeout);
   EXPECT_FALSE(w.restart_on_progress);  // the pause counts the client's silence only
   EXPECT_TRUE(w.read);
   session.on_timeout(out);
+  EXPECT_EQ(sent(), "你好啊！我2岁啦");
+}
+
+TEST_F(QaSession, AfterANewlineThePauseNoLongerCutsALine) {
+  feed("你好\n");
+  EXPECT_EQ(sent(), "你好啊！\n");
+  feed("男生");  // the rest of the line is late: a busy client, a lost segment
+  SessionWants w = wants();
+  EXPECT_EQ(w.timeout, kIdleTimeout);
+  EXPECT_TRUE(w.restart_timeout);  // the idle timeout counts from the latest byte
+  EXPECT_FALSE(w.idle);
+  feed("女生\n");
+  EXPECT_EQ(sent(), "我是机器人啦\n");
+  feed("你几");
+  session.on_timeout(out);  // the idle timeout: the client stopped in mid-line
+  EXPECT_EQ(sent(), "");
+  EXPECT_EQ(wants().close, Close::now);
+}
+
+TEST_F(QaSession, AfterANewlineHalfCloseStillEndsAQuestion) {
+  feed("你好\n你几岁");
+  session.on_peer_closed(out);
   EXPECT_EQ(sent(), "你好啊！\n我2岁啦");
+  EXPECT_EQ(wants().close, Close::after_output);
 }
 
 TEST(QaSessionLease, IsHeldUntilTheSessionEnds) {
