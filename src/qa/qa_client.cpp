@@ -22,7 +22,7 @@ namespace {
 constexpr const char* kDefaultPort = "8888";
 constexpr size_t kMaxAnswerLine = 64 * 1024;  // far over any answer (answers.h): a server that is not muxd qa
 
-// One error line's worth: what went wrong, for "muxd qa-client: SERVER: ...".
+// What went wrong, for the one line "muxd qa-client: ..." on stderr (status 1).
 struct ClientError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -33,10 +33,10 @@ void split_server(const std::string& server, std::string& host, std::string& por
   port = kDefaultPort;
   if (server.starts_with('[')) {
     size_t close = server.find(']');
-    if (close == std::string::npos) throw ClientError("missing ]");
+    if (close == std::string::npos) throw ClientError(server + ": missing ]");
     host = server.substr(1, close - 1);
     if (close + 1 == server.size()) return;
-    if (server[close + 1] != ':') throw ClientError("expected :PORT after ]");
+    if (server[close + 1] != ':') throw ClientError(server + ": expected :PORT after ]");
     port = server.substr(close + 2);
   } else if (size_t colon = server.find(':'); colon != std::string::npos && server.rfind(':') == colon) {
     host = server.substr(0, colon);
@@ -69,7 +69,7 @@ UniqueFd connect_to(const std::string& server, std::chrono::milliseconds timeout
     fd.reset();
   }
   ::freeaddrinfo(found);
-  if (!fd) throw ClientError("cannot connect: " + error);
+  if (!fd) throw ClientError(fmt::format("cannot connect to {}:{}: {}", host, port, error));
   return fd;
 }
 
@@ -89,7 +89,7 @@ class Connection {
     }
     size_t end;
     while ((end = input_.find('\n')) == std::string::npos) {
-      if (input_.size() > kMaxAnswerLine) throw ClientError("an answer line longer than 64 KiB: is this muxd qa?");
+      if (input_.size() > kMaxAnswerLine) throw ClientError(config_.server + ": a line over 64 KiB: not muxd qa?");
       char buffer[4096];
       ssize_t n = ::recv(fd_.get(), buffer, sizeof buffer, 0);
       if (n <= 0) return closed(n == 0 ? 0 : errno);
@@ -103,8 +103,10 @@ class Connection {
 
  private:
   std::nullopt_t closed(int error) {
-    if (error == EAGAIN || error == EWOULDBLOCK) throw ClientError("no answer within the timeout");
-    if (error != 0 && error != ECONNRESET && error != EPIPE) throw ClientError(std::strerror(error));
+    if (error == EAGAIN || error == EWOULDBLOCK) throw ClientError(config_.server + ": no answer within the timeout");
+    if (error != 0 && error != ECONNRESET && error != EPIPE) {
+      throw ClientError(config_.server + ": " + std::strerror(error));
+    }
     fd_.reset();
     input_.clear();
     return std::nullopt;
@@ -130,12 +132,14 @@ int run_client(const ClientConfig& config) {
       if (terminal && question.empty()) return 0;  // the course's client: an empty line ends it
       auto answer = connection.ask(question);
       if (!answer) answer = connection.ask(question);  // closed while we waited (idle): once more
-      if (!answer) throw ClientError("closed the connection without answering (busy, or the question is too long)");
+      if (!answer) {
+        throw ClientError(config.server + " closed the connection unanswered (busy, or the question is too long)");
+      }
       fmt::print("小美： {}\n", *answer);
     }
   } catch (const ClientError& error) {
     std::fflush(stdout);
-    fmt::print(stderr, "muxd qa-client: {}: {}\n", config.server, error.what());
+    fmt::print(stderr, "muxd qa-client: {}\n", error.what());
     return 1;
   }
 }
