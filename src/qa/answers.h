@@ -25,6 +25,8 @@ inline constexpr size_t kMaxEntries = 10'000;
 inline constexpr size_t kMaxKeywordBytes = 120;     // 40 Chinese characters
 inline constexpr size_t kMaxAnswerBytes = 1024;     // the course's client reads 1,024 bytes
 inline constexpr size_t kMaxFileBytes = 16u << 20;  // more than a full table needs
+// The exercise's words; its code says 人家还小不知道啦。
+inline constexpr std::string_view kCourseDefaultAnswer = "人家还小，不知道。";
 
 // What is wrong with an answers file: "FILE:LINE: why" (or "FILE: why").
 class AnswersError : public std::runtime_error {
@@ -65,7 +67,7 @@ class Answers {
   std::vector<Entry> entries_;                    // in line order: a lower index wins a tie
   std::vector<uint32_t> ends_{0};                 // trie node -> entry index + 1 (0: no keyword ends here)
   std::unordered_map<uint64_t, uint32_t> edges_;  // node << 8 | byte -> child node; node 0 is the root
-  std::string default_ = "人家还小，不知道。";
+  std::string default_{kCourseDefaultAnswer};
 };
 
 }  // namespace muxd::qa

@@ -15,7 +15,7 @@ namespace {
 
 struct QaFlags {
   std::string listen = "127.0.0.1:8888";  // the course's port (004 §1.3.5); chat and dict have it for UDP
-  std::string answers, default_answer = "人家还小，不知道。";
+  std::string answers, default_answer{qa::kCourseDefaultAnswer};
   size_t workers = WorkerPool::default_count();
   size_t max_connections = 10'000, max_per_ip = 32, max_question_bytes = 4096;
   double pause = 0.2, idle_timeout = 60, shutdown_timeout = 10;
