@@ -82,9 +82,9 @@ class SilentClientsTest(ServerTestCase):
 
 class IdleTimeoutTest(ServerTestCase):
     def test_a_silent_client_is_closed_and_a_slow_talker_is_not(self):
-        server = self.start_server(start_qa, "--idle-timeout", 0.5)
+        server = self.start_server(start_qa, "--idle-timeout", 1)
         with Client(server.address) as silent, Client(server.address) as talker:
-            for _ in range(4):  # 0.8 s of talk, never 0.5 s quiet
+            for _ in range(8):  # 1.6 s of talk, quiet a fifth of the idle timeout at a time
                 self.assertEqual(talker.ask("你好"), "你好啊！\n")
                 time.sleep(0.2)
             self.assertTrue(silent.closed_within(TIMEOUT))
