@@ -27,6 +27,7 @@ void register_echo_command(CLI::App& app, CommandRun& run);   // src/echo/comman
 void register_dict_commands(CLI::App& app, CommandRun& run);  // src/dict/command.cpp
 void register_bench_command(CLI::App& app, CommandRun& run);  // src/loadgen/command.cpp
 void register_c10k_command(CLI::App& app, CommandRun& run);   // src/c10k/command.cpp
+void register_qa_commands(CLI::App& app, CommandRun& run);    // src/qa/command.cpp
 
 // Flag helpers every service shares (src/cli/flags.cpp).
 // A --listen value; on error prints "muxd SERVICE: --listen VALUE: why" and returns nullopt.

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   muxd::register_dict_commands(app, run);
   muxd::register_bench_command(app, run);
   muxd::register_c10k_command(app, run);
+  muxd::register_qa_commands(app, run);
 
   if (refuse_unknown_subcommand(app, argc, argv)) return muxd::kExitUsage;
   try {

@@ -12,13 +12,13 @@
 #include <fmt/format.h>
 
 #include "core/address_buckets.h"
+#include "core/address_limit.h"
 #include "core/datagram_io.h"
 #include "core/log.h"
 #include "core/server.h"
 #include "core/session_host.h"
 #include "core/timer_queue.h"
 #include "core/work_pool.h"
-#include "dict/address_limit.h"
 #include "dict/udp_protocol.h"
 
 namespace muxd::dict {

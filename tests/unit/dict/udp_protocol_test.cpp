@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "dict/address_limit.h"
+#include "core/address_limit.h"
 #include "dict/command_parser.h"
 
 namespace muxd::dict {

@@ -1,6 +1,6 @@
-#include "dict/address_limit.h"
+#include "core/address_limit.h"
 
-namespace muxd::dict {
+namespace muxd {
 
 std::shared_ptr<void> AddressLimit::acquire(const SocketAddress& peer) {
   std::string ip = peer.ip_string();
@@ -29,4 +29,4 @@ void AddressLimit::release(const std::string& ip) {
   if (it != sessions_.end() && --it->second == 0) sessions_.erase(it);
 }
 
-}  // namespace muxd::dict
+}  // namespace muxd

@@ -1,6 +1,6 @@
 #pragma once
 // AddressLimit: at most N sessions at once from one IP address, across all
-// worker threads (--max-sessions-per-ip). A session holds a Lease; the count
+// worker threads (dict --max-sessions-per-ip, qa --max-per-ip). A session holds a Lease; the count
 // drops when the last copy of the lease is gone. One mutex, held for a map
 // lookup per connection start and end, never across IO.
 #include <cstddef>
@@ -11,7 +11,7 @@
 
 #include "core/address.h"
 
-namespace muxd::dict {
+namespace muxd {
 
 class AddressLimit {
  public:
@@ -30,4 +30,4 @@ class AddressLimit {
   std::unordered_map<std::string, size_t> sessions_;
 };
 
-}  // namespace muxd::dict
+}  // namespace muxd
