@@ -17,9 +17,11 @@ std::optional<std::string> read_password(int fd, const std::string& prompt) {
   // until `stty sane`, the trade-off for installing no signal handler here.
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   quiet.c_lflag |= ECHONL;
+  // Echo goes off before the prompt shows, so nothing typed after it is
+  // echoed; what was typed before it (and echoed) is flushed, as getpass(3) did.
+  if (::tcsetattr(fd, TCSAFLUSH, &quiet) != 0) return std::nullopt;
   std::fputs(prompt.c_str(), stderr);
   std::fflush(stderr);
-  if (::tcsetattr(fd, TCSAFLUSH, &quiet) != 0) return std::nullopt;
   std::string line;
   bool ended = false;
   for (;;) {
