@@ -16,6 +16,7 @@
 
 #include "chat/protocol.h"
 #include "chat/text.h"
+#include "chat/typed_line.h"
 #include "core/signals.h"
 #include "core/token_bucket.h"
 #include "core/utf8.h"
@@ -31,6 +32,14 @@ constexpr size_t kMaxTypedBytes = kMaxOutgoingBytes - kMaxNameBytes - 3;
 // limit (5 per second, bursts of 10), so a script piping many lines loses none.
 constexpr double kPaceRate = 4;
 constexpr double kPaceBurst = 8;
+// How the server says it is going away (Room::close(), at SIGTERM or SIGINT).
+const std::string kClosingLine = format_announcement("the room is closing");
+
+std::string describe_members(const MembersPart& part) {
+  std::string text = fmt::format("in the room ({}):", part.count);
+  for (size_t i = 0; i < part.names.size(); ++i) text.append(i == 0 ? " " : ", ").append(part.names[i]);
+  return text;
+}
 
 using SteadyClock = std::chrono::steady_clock;
 
@@ -183,9 +192,11 @@ std::optional<std::string> ChatClient::request_login(const std::string& name) {
 }
 
 int ChatClient::converse() {
-  console_.notice(fmt::format("you are in the room as {}; type exit or press Ctrl-D to leave", name_));
+  console_.notice(fmt::format("you are in the room as {}; /help lists commands, /quit or Ctrl-D leaves", name_));
   console_.set_prompt(name_ + "> ");
   send(ping_request(name_));  // from now on the server may time us out if we vanish
+  pace_.take(SteadyClock::now());  // WHO counts against the server's flood allowance
+  send(who_request(name_));         // who is here: the answer is shown like /who's
   auto next_ping = SteadyClock::now() + config_.keepalive_interval;
   while (true) {
     const auto input_result = handle_pending_input();
@@ -198,6 +209,7 @@ int ChatClient::converse() {
       case Wake::input: read_input(); break;
       case Wake::socket:
         if (!show_datagrams()) return 1;
+        if (room_closing_) return closed_by_server();
         break;
       case Wake::timeout: break;
     }
@@ -211,22 +223,64 @@ int ChatClient::converse() {
 ChatClient::InputResult ChatClient::handle_pending_input() {
   while (!pending_input_.empty()) {
     InputEvent& event = pending_input_.front();
-    if (event.kind != InputEvent::Kind::line || event.text == "exit") return InputResult::leave;
-    if (!event.text.empty()) {
-      if (!pace_.take(SteadyClock::now())) return InputResult::paced;
-      send(chat_request(name_, cut_utf8(event.text, kMaxTypedBytes)));
-    }
+    if (event.kind != InputEvent::Kind::line) return InputResult::leave;
+    const TypedLine typed = interpret_typed_line(event.text);
+    if (typed.kind == TypedLine::Kind::leave) return InputResult::leave;
+    if (!act_on(typed)) return InputResult::paced;
     pending_input_.pop_front();
   }
   return InputResult::done;
 }
 
+// False when the line must wait for the pace (what the server accepts per second).
+bool ChatClient::act_on(const TypedLine& typed) {
+  using Kind = TypedLine::Kind;
+  const bool sends = typed.kind == Kind::message || typed.kind == Kind::action || typed.kind == Kind::who;
+  if (sends && !pace_.take(SteadyClock::now())) return false;
+  switch (typed.kind) {
+    case Kind::message: send(chat_request(name_, cut_utf8(typed.text, kMaxTypedBytes))); break;
+    case Kind::action:
+      send(chat_request(name_, cut_utf8(std::string(kActionPrefix) + typed.text, kMaxTypedBytes)));
+      break;
+    case Kind::who: send(who_request(name_)); break;
+    case Kind::help:
+      for (std::string_view text = help_text(); !text.empty();) {
+        const size_t end = text.find('\n');
+        console_.notice(text.substr(0, end));
+        text = end == std::string_view::npos ? "" : text.substr(end + 1);
+      }
+      break;
+    case Kind::unknown:
+      console_.notice(fmt::format("{} is no command (not sent); /help lists them, //TEXT sends /TEXT",
+                                  printable(typed.text, 32)));
+      break;
+    case Kind::empty:
+    case Kind::leave: break;
+  }
+  return true;
+}
+
 bool ChatClient::show_datagrams() {
   while (auto datagram = receive()) {
     if (*datagram == kReplyOk) continue;  // a late answer to a repeated LOGIN
-    console_.show(sanitize_text(*datagram));  // never trust the server with our terminal
+    std::string line = sanitize_text(*datagram);  // never trust the server with our terminal
+    if (auto members = parse_members(line)) {
+      console_.notice(describe_members(*members));
+      continue;
+    }
+    console_.show(line);
+    if (line == kClosingLine) {
+      room_closing_ = true;
+      break;
+    }
   }
   return !server_gone_;
+}
+
+int ChatClient::closed_by_server() {
+  console_.notice("the server closed the room; you are out");
+  console_.close();
+  return 1;
 }
 
 int ChatClient::leave() {

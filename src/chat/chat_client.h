@@ -8,6 +8,7 @@
 #include <string>
 
 #include "chat/console.h"
+#include "chat/typed_line.h"
 #include "core/address.h"
 #include "core/token_bucket.h"
 #include "core/unique_fd.h"
@@ -41,7 +42,9 @@ class ChatClient {
   std::optional<std::string> request_login(const std::string& name);
   int converse();
   InputResult handle_pending_input();
+  bool act_on(const TypedLine& typed);
   bool show_datagrams();  // false: the server is gone
+  int closed_by_server();
   int leave();
 
   std::optional<std::string> receive();
@@ -59,6 +62,7 @@ class ChatClient {
   std::deque<InputEvent> pending_input_;
   bool input_open_ = true;
   bool server_gone_ = false;
+  bool room_closing_ = false;  // the server said "admin : the room is closing"
 };
 
 // Sets up signals and the console, then runs a ChatClient.

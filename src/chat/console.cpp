@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <ctime>
 #include <string>
 
 namespace muxd::chat {
@@ -31,11 +33,16 @@ ssize_t read_some(std::string& into) {
 }  // namespace
 
 std::unique_ptr<Console> Console::open(size_t max_line_bytes) {
-  if (::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO)) return std::make_unique<TerminalConsole>(max_line_bytes);
+  if (::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO)) {
+    Presentation style;
+    style.colour = colour_wanted(true, std::getenv("NO_COLOR"), std::getenv("TERM"));
+    return std::make_unique<TerminalConsole>(max_line_bytes, style);
+  }
   return std::make_unique<StreamConsole>(max_line_bytes);
 }
 
-TerminalConsole::TerminalConsole(size_t max_line_bytes) : terminal_(STDIN_FILENO), editor_(max_line_bytes) {}
+TerminalConsole::TerminalConsole(size_t max_line_bytes, Presentation style)
+    : terminal_(STDIN_FILENO), editor_(max_line_bytes), style_(style) {}
 
 std::vector<InputEvent> TerminalConsole::read_input() {
   std::string bytes;
@@ -64,9 +71,12 @@ void TerminalConsole::set_prompt(std::string prompt) {
   write(editor_.redraw(prompt_, terminal_.columns()));
 }
 
-void TerminalConsole::show(std::string_view line) { write(editor_.print_above(line, prompt_, terminal_.columns())); }
+void TerminalConsole::show(std::string_view line) {
+  const std::string shown = present_line(line, style_, clock_text(std::time(nullptr)));
+  write(editor_.print_above(shown, prompt_, terminal_.columns()));
+}
 
-void TerminalConsole::notice(std::string_view line) { show(line); }
+void TerminalConsole::notice(std::string_view line) { write(editor_.print_above(line, prompt_, terminal_.columns())); }
 
 void TerminalConsole::close() { write(editor_.erase()); }
 

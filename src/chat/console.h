@@ -10,6 +10,7 @@
 
 #include "chat/line_editor.h"
 #include "chat/line_splitter.h"
+#include "chat/presentation.h"
 #include "chat/terminal.h"
 
 namespace muxd::chat {
@@ -33,12 +34,13 @@ class Console {
   virtual void close() = 0;                       // before leaving: tidy the screen
 
   // A terminal when stdin and stdout both are one, plain streams otherwise.
+  // A terminal shows time stamps, and colours unless NO_COLOR or TERM=dumb says no.
   static std::unique_ptr<Console> open(size_t max_line_bytes);
 };
 
 class TerminalConsole : public Console {
  public:
-  explicit TerminalConsole(size_t max_line_bytes);
+  TerminalConsole(size_t max_line_bytes, Presentation style);
 
   std::vector<InputEvent> read_input() override;
   void set_prompt(std::string prompt) override;
@@ -52,6 +54,7 @@ class TerminalConsole : public Console {
   RawTerminal terminal_;
   LineEditor editor_;
   std::string prompt_;
+  Presentation style_;
 };
 
 class StreamConsole : public Console {

@@ -17,6 +17,7 @@ bool parse_command(std::string_view verb, Command& command) {
   else if (verb == "CHAT") command = Command::chat;
   else if (verb == "EXIT") command = Command::exit;
   else if (verb == "PING") command = Command::ping;
+  else if (verb == "WHO") command = Command::who;
   else return false;
   return true;
 }
@@ -134,11 +135,45 @@ std::string format_left(std::string_view name, std::string_view reason) {
 
 std::string format_fail(std::string_view reason) { return capped(join("FAIL ", reason)); }
 
+std::vector<std::string> format_members(const std::vector<std::string>& names) {
+  const std::string head = join(kMembersPrefix, std::to_string(names.size()));
+  std::vector<std::string> parts;
+  std::string part = head;
+  for (const std::string& name : names) {
+    if (part.size() + 1 + name.size() > kMaxOutgoingBytes && part.size() > head.size()) {
+      parts.push_back(std::move(part));
+      part = head;
+    }
+    part.append(" ").append(name);
+  }
+  parts.push_back(std::move(part));
+  return parts;
+}
+
+std::optional<MembersPart> parse_members(std::string_view datagram) {
+  if (!datagram.starts_with(kMembersPrefix)) return std::nullopt;
+  datagram.remove_prefix(kMembersPrefix.size());
+  MembersPart part;
+  const size_t space = datagram.find(' ');
+  const std::string_view count = datagram.substr(0, space);
+  if (count.empty() || count.size() > 9 || count.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;  // "MEMBERS : hi" is a member called MEMBERS talking
+  part.count = std::stoul(std::string(count));
+  std::string_view rest = space == std::string_view::npos ? "" : datagram.substr(space + 1);
+  while (!rest.empty()) {
+    const size_t end = rest.find(' ');
+    if (end != 0) part.names.emplace_back(rest.substr(0, end));
+    rest = end == std::string_view::npos ? "" : rest.substr(end + 1);
+  }
+  return part;
+}
+
 std::string login_request(std::string_view name) { return join("LOGIN ", name); }
 std::string chat_request(std::string_view name, std::string_view text) {
   return join("CHAT ", name, " ").append(text);
 }
 std::string exit_request(std::string_view name) { return join("EXIT ", name); }
 std::string ping_request(std::string_view name) { return join("PING ", name); }
+std::string who_request(std::string_view name) { return join("WHO ", name); }
 
 }  // namespace muxd::chat

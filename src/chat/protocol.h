@@ -1,10 +1,16 @@
 #pragma once
 // The course's chat datagrams (004 §2.2.5), one UTF-8 text command per datagram:
 //   client -> server   LOGIN name | CHAT name text | EXIT name | PING name (muxd's keep-alive)
+//                      | WHO name (muxd's addition: who is in the room; answered to members only)
 //   server -> client   OK | FAIL reason | plain text lines (notices, messages, announcements)
+//                      | MEMBERS count name name ... (the answer to WHO, in as many datagrams as it takes)
+// The course's client never sends PING or WHO, so it never sees MEMBERS: what it
+// sends and receives is unchanged byte for byte.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace muxd::chat {
 
@@ -19,7 +25,7 @@ inline constexpr size_t kMaxNameBytes = 32;
 // Announcements from the server's operator appear under this reserved name.
 inline constexpr std::string_view kOperatorName = "admin";
 
-enum class Command { login, chat, exit, ping };
+enum class Command { login, chat, exit, ping, who };
 
 struct Request {
   Command command = Command::login;
@@ -48,6 +54,17 @@ std::string format_announcement(std::string_view text);
 std::string format_joined(std::string_view name);
 std::string format_left(std::string_view name, std::string_view reason = {});
 std::string format_fail(std::string_view reason);
+// The answer to WHO: "MEMBERS <count> <name> <name> ...", the names sorted as
+// given and split over as many datagrams as kMaxOutgoingBytes needs, each
+// repeating the count (names have no spaces: check_name() forbids them).
+inline constexpr std::string_view kMembersPrefix = "MEMBERS ";
+std::vector<std::string> format_members(const std::vector<std::string>& names);
+// A MEMBERS datagram back into the count and its names; nullopt for any other line.
+struct MembersPart {
+  size_t count = 0;
+  std::vector<std::string> names;
+};
+std::optional<MembersPart> parse_members(std::string_view datagram);
 inline constexpr std::string_view kReplyOk = "OK";
 
 // Client -> server requests.
@@ -55,5 +72,6 @@ std::string login_request(std::string_view name);
 std::string chat_request(std::string_view name, std::string_view text);
 std::string exit_request(std::string_view name);
 std::string ping_request(std::string_view name);
+std::string who_request(std::string_view name);
 
 }  // namespace muxd::chat

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "chat/text.h"
 
 namespace muxd::chat {
@@ -13,6 +15,7 @@ std::string_view command_name(Command command) {
     case Command::chat: return "CHAT";
     case Command::exit: return "EXIT";
     case Command::ping: return "PING";
+    case Command::who: return "WHO";
   }
   return "?";
 }
@@ -45,6 +48,7 @@ void Room::receive(std::string_view datagram, const SocketAddress& from, Clock::
     case Command::chat: return chat(request, from, member, now, out);
     case Command::exit: return leave(request, from, member, now, out);
     case Command::ping: return ping(request, from, member, now, out);
+    case Command::who: return who(request, from, member, now, out);
   }
 }
 
@@ -117,6 +121,16 @@ void Room::ping(const Request& request, const SocketAddress& from, Member* membe
   // From now on this member promised keep-alives, so silence means it is gone.
   member->sends_keepalives = true;
   member->keepalive_position = keepalive_order_.insert(keepalive_order_.end(), member);
+}
+
+void Room::who(const Request& request, const SocketAddress& from, Member* member, Clock::time_point now,
+              Outbox& out) {
+  if (!is_sender(request, from, member, now, out) || !allow_message(*member, now, out)) return;
+  std::vector<std::string> names;
+  names.reserve(members_.size());
+  for (const auto& entry : members_) names.push_back(entry.second.name);
+  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) { return name_key(a) < name_key(b); });
+  for (std::string& part : format_members(names)) reply(from, std::move(part), out);
 }
 
 void Room::refuse(ParseError error, std::string_view datagram, const SocketAddress& from, Member* member,

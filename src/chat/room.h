@@ -15,7 +15,9 @@
 //  - text is sanitised (valid UTF-8, no control characters) and every datagram
 //    sent is at most kMaxOutgoingBytes;
 //  - members that announced keep-alives (PING) and then fell silent time out;
-//    members whose address became unreachable are removed.
+//    members whose address became unreachable are removed;
+//  - WHO (muxd's addition) is answered to members only, and costs a message
+//    from their flood allowance, so it cannot be used to amplify traffic.
 #include <chrono>
 #include <cstddef>
 #include <list>
@@ -108,6 +110,8 @@ class Room {
              Outbox& out);
   void ping(const Request& request, const SocketAddress& from, Member* member, Clock::time_point now,
             Outbox& out);
+  void who(const Request& request, const SocketAddress& from, Member* member, Clock::time_point now,
+           Outbox& out);
   void refuse(ParseError error, std::string_view datagram, const SocketAddress& from, Member* member,
               Clock::time_point now, Outbox& out);
 

@@ -64,9 +64,13 @@ size_t DatagramSender::take_dropped() {
   return count;
 }
 
+// How many reported ICMP errors one transmit() takes as stale before it drops a destination.
+constexpr int kMaxStaleErrors = 8;
+
 // Sends `datagram` to destinations [next, end); returns where EAGAIN stopped it.
 size_t DatagramSender::transmit(const Outgoing& datagram, size_t next) {
   const size_t end = datagram.destinations.size();
+  int stale_errors = 0;
   while (next < end) {
     const size_t count = std::min(kBatch, end - next);
     for (size_t i = 0; i < count; ++i) {
@@ -83,9 +87,15 @@ size_t DatagramSender::transmit(const Outgoing& datagram, size_t next) {
       next += static_cast<size_t>(sent);
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
       return next;
+    } else if (errno == ECONNREFUSED && ++stale_errors <= kMaxStaleErrors) {
+      // An ICMP "port unreachable" for an *earlier* datagram (to a peer that
+      // has gone: on loopback it arrives at once), reported by this call and
+      // cleared by it (udp(7): with IP_RECVERR, errors of an unconnected
+      // socket are passed to the next send). Nothing of this batch went out:
+      // send it again rather than drop a datagram for someone else.
     } else if (errno != EINTR) {
-      // This one destination refuses (a pending ICMP error, an address of the
-      // other family, ENOBUFS...): skip it rather than stall everyone else.
+      // This one destination refuses (an address of the other family,
+      // ENOBUFS, repeated ICMP errors...): skip it rather than stall everyone else.
       ++dropped_;
       ++next;
     }

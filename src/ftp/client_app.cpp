@@ -14,6 +14,7 @@
 
 #include "core/progress_bar.h"
 #include "ftp/ftp_client.h"
+#include "ftp/netrc.h"
 
 namespace muxd::ftp {
 namespace {
@@ -34,6 +35,19 @@ std::string trim(std::string text) {
 bool is_directory(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// "ls  a b" -> {"ls", "a b"}: the verb and the rest (names may hold spaces).
+std::pair<std::string, std::string> split_command(const std::string& line) {
+  const std::string text = trim(line);
+  const size_t space = text.find_first_of(" \t");
+  if (space == std::string::npos) return {text, ""};
+  return {text.substr(0, space), trim(text.substr(space + 1))};
 }
 
 // A download in progress: written to LOCAL.part and renamed onto LOCAL when
@@ -72,23 +86,67 @@ class PartialFile {
 
 class Commands {
  public:
-  Commands(FtpClient& client, std::ostream& out, std::ostream& err) : client_(client), out_(out), err_(err) {}
+  Commands(FtpClient& client, const ClientOptions& options, std::istream& in, std::ostream& out, std::ostream& err)
+      : client_(client), options_(options), in_(in), out_(out), err_(err) {}
 
   bool list(const std::string& path);
   bool get(const std::string& remote, std::string local);
   bool put(const std::string& local, std::string remote);
+  bool cd(const std::string& path);
+  bool pwd();
 
  private:
   bool download_to(const std::string& remote, const std::string& local);
+  bool may_overwrite(const std::string& local);
   bool fail(const std::string& message) {
     err_ << "muxd ftp-client: " << message << std::endl;
     return false;
   }
 
   FtpClient& client_;
+  const ClientOptions& options_;
+  std::istream& in_;
   std::ostream& out_;
   std::ostream& err_;
 };
+
+bool Commands::cd(const std::string& path) {
+  if (path.empty()) return fail("change to which directory?");
+  try {
+    client_.change_directory(path);
+    return pwd();
+  } catch (const ConnectionError&) {
+    throw;
+  } catch (const ClientError& error) {
+    return fail("cannot change to " + path + ": " + error.what());
+  }
+}
+
+bool Commands::pwd() {
+  try {
+    out_ << "remote directory: " << client_.working_directory() << std::endl;
+    return true;
+  } catch (const ConnectionError&) {
+    throw;
+  } catch (const ClientError& error) {
+    return fail(std::string("cannot tell the directory: ") + error.what());
+  }
+}
+
+// An existing local file is replaced only when --yes says so or the user
+// answers y on a terminal; piped input is never taken as an answer (it holds
+// the next commands), so a script must say --yes.
+bool Commands::may_overwrite(const std::string& local) {
+  if (!exists(local) || options_.assume_yes) return true;
+  if (!options_.interactive) return fail(local + " exists; not overwritten (--yes overwrites)");
+  out_ << local << " exists. Overwrite it? [y/N] " << std::flush;
+  std::string answer;
+  if (!std::getline(in_, answer)) return fail(local + " exists; not overwritten");
+  answer = trim(answer);
+  if (answer == "y" || answer == "Y" || answer == "yes" || answer == "YES" || answer == "Yes") return true;
+  out_ << "Not downloaded." << std::endl;
+  return false;
+}
 
 bool Commands::list(const std::string& path) {
   try {
@@ -107,6 +165,7 @@ bool Commands::get(const std::string& remote, std::string local) {
   if (name.empty()) return fail("download what? (no file name)");
   if (local.empty()) local = name;
   else if (is_directory(local)) local += "/" + name;
+  if (!may_overwrite(local)) return false;
   return download_to(remote, local);
 }
 
@@ -152,28 +211,59 @@ bool Commands::put(const std::string& local, std::string remote) {
 }
 
 void show_menu(std::ostream& out) {
-  out << "\n1. List files\n2. Download a file\n3. Upload a file\n4. Exit\n\nChoose 1-4: " << std::flush;
+  out << "\n1. List files\n2. Download a file\n3. Upload a file\n4. Exit\n"
+         "5. Change directory\n6. Show the current directory\n"
+         "(or type: ls [PATH], cd PATH, pwd, get REMOTE [LOCAL], put LOCAL [REMOTE], quit)\n\nChoose 1-6: "
+      << std::flush;
 }
 
-// The course's menu. EOF on stdin counts as "4".
+// One line of the menu: a number (asking for what it needs) or a command.
+// False: leave.
+bool menu_step(Commands& commands, const std::string& line, std::istream& in, std::ostream& out) {
+  auto [verb, rest] = split_command(line);
+  auto ask = [&](const char* question) -> std::optional<std::string> {
+    out << question << std::flush;
+    std::string answer;
+    if (!std::getline(in, answer)) return std::nullopt;
+    return trim(answer);
+  };
+  if (verb == "4" || verb == "quit" || verb == "exit" || verb == "bye") return false;
+  if (verb == "1" || verb == "ls" || verb == "dir") {
+    commands.list(rest);
+  } else if (verb == "2" || verb == "3" || verb == "5") {
+    const char* question = verb == "2" ? "File to download: " : verb == "3" ? "Local file to upload: " : "Directory: ";
+    auto name = ask(question);
+    if (!name) return false;
+    if (name->empty()) out << "No name given." << std::endl;
+    else if (verb == "2") commands.get(*name, "");
+    else if (verb == "3") commands.put(*name, "");
+    else commands.cd(*name);
+  } else if (verb == "6" || verb == "pwd") {
+    commands.pwd();
+  } else if (verb == "cd") {
+    commands.cd(rest);
+  } else if (verb == "get" || verb == "put") {
+    // "get REMOTE [LOCAL]", "put LOCAL [REMOTE]": a name with spaces goes through 2 or 3.
+    auto [first, second] = split_command(rest);
+    if (first.empty() || second.find_first_of(" \t") != std::string::npos) {
+      out << "Use: get REMOTE [LOCAL] or put LOCAL [REMOTE] (2 and 3 take names with spaces)." << std::endl;
+    } else if (verb == "get") {
+      commands.get(first, second);
+    } else {
+      commands.put(first, second);
+    }
+  } else if (!verb.empty()) {
+    out << "Please choose 1-6, or type ls, cd, pwd, get, put or quit." << std::endl;
+  }
+  return true;
+}
+
+// The course's menu, grown by cd and pwd. EOF on stdin counts as "4".
 int run_menu(Commands& commands, std::istream& in, std::ostream& out) {
-  std::string choice;
+  std::string line;
   for (;;) {
     show_menu(out);
-    if (!std::getline(in, choice) || trim(choice) == "4") return 0;
-    choice = trim(choice);
-    std::string name;
-    if (choice == "1") {
-      commands.list("");
-    } else if (choice == "2" || choice == "3") {
-      out << (choice == "2" ? "File to download: " : "Local file to upload: ") << std::flush;
-      if (!std::getline(in, name)) return 0;
-      if (trim(name).empty()) out << "No file name given." << std::endl;
-      else if (choice == "2") commands.get(trim(name), "");
-      else commands.put(trim(name), "");
-    } else {
-      out << "Please choose 1, 2, 3 or 4." << std::endl;
-    }
+    if (!std::getline(in, line) || !menu_step(commands, line, in, out)) return 0;
   }
 }
 
@@ -182,9 +272,10 @@ int run_one_shot(Commands& commands, const std::vector<std::string>& words, std:
   size_t args = words.size() - 1;
   auto arg = [&](size_t i) { return i < words.size() ? words[i] : std::string(); };
   if (verb == "ls" && args <= 1) return commands.list(arg(1)) ? 0 : 1;
+  if (verb == "pwd" && args == 0) return commands.pwd() ? 0 : 1;
   if (verb == "get" && args >= 1 && args <= 2) return commands.get(arg(1), arg(2)) ? 0 : 1;
   if (verb == "put" && args >= 1 && args <= 2) return commands.put(arg(1), arg(2)) ? 0 : 1;
-  err << "muxd ftp-client: unknown command; use: ls [PATH] | get REMOTE [LOCAL] | put LOCAL [REMOTE]" << std::endl;
+  err << "muxd ftp-client: unknown command; use: ls [PATH] | pwd | get REMOTE [LOCAL] | put LOCAL [REMOTE]" << std::endl;
   return 2;
 }
 
@@ -219,12 +310,51 @@ bool parse_server(const std::string& text, ClientOptions& options, std::string* 
   return true;
 }
 
-int run_client(const ClientOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+std::optional<Login> resolve_login(const ClientOptions& options, const AskPassword& ask, std::string* error) {
+  Login login{options.user, options.password.value_or("")};
+  if (options.password) {
+    if (login.user.empty()) login.user = "anonymous";
+    return login;
+  }
+  std::string netrc_error;
+  auto entry = netrc_entry_for(options.netrc_path, options.host, options.user, &netrc_error);
+  if (!netrc_error.empty()) {
+    *error = netrc_error;
+    return std::nullopt;
+  }
+  if (entry && login.user.empty()) login.user = entry->login;
+  if (login.user.empty()) login.user = "anonymous";
+  if (entry && entry->password) {
+    login.password = *entry->password;
+    return login;
+  }
+  if (login.user == "anonymous" || login.user == "ftp") {
+    login.password = kAnonymousPassword;
+    return login;
+  }
+  std::optional<std::string> typed;
+  if (ask) typed = ask("Password for " + login.user + "@" + options.host + ": ");
+  if (!typed) {
+    *error = "no password for " + login.user + ": give --password, a ~/.netrc entry, or run on a terminal";
+    return std::nullopt;
+  }
+  login.password = std::move(*typed);
+  return login;
+}
+
+int run_client(const ClientOptions& options, std::istream& in, std::ostream& out, std::ostream& err,
+               const AskPassword& ask) {
+  std::string login_error;
+  const auto login = resolve_login(options, ask, &login_error);
+  if (!login) {
+    err << "muxd ftp-client: " << login_error << std::endl;
+    return 2;
+  }
   FtpClient client;
-  Commands commands(client, out, err);
+  Commands commands(client, options, in, out, err);
   try {
     client.connect(options.host, options.port);
-    client.login(options.user, options.password);
+    client.login(login->user, login->password);
     int status = options.command.empty() ? run_menu(commands, in, out) : run_one_shot(commands, options.command, err);
     client.quit();
     return status;

@@ -3,6 +3,8 @@
 
 #include <fmt/core.h>
 
+#include <unistd.h>
+
 #include <charconv>
 #include <iostream>
 #include <memory>
@@ -10,6 +12,8 @@
 #include "cli/commands.h"
 #include "core/worker_pool.h"
 #include "ftp/client_app.h"
+#include "ftp/netrc.h"
+#include "ftp/password_prompt.h"
 #include "ftp/ftp_server.h"
 
 namespace muxd {
@@ -109,6 +113,7 @@ void register_server(CLI::App& app, CommandRun& run) {
 struct ClientFlags {
   std::string server;
   ftp::ClientOptions options;
+  bool no_netrc = false;
 };
 
 int run_ftp_client(ClientFlags& flags) {
@@ -117,18 +122,25 @@ int run_ftp_client(ClientFlags& flags) {
     fmt::print(stderr, "muxd ftp-client: {}\n", error);
     return 2;
   }
-  return ftp::run_client(flags.options, std::cin, std::cout, std::cerr);
+  flags.options.interactive = ::isatty(STDIN_FILENO) == 1;
+  if (!flags.no_netrc) flags.options.netrc_path = ftp::default_netrc_path();
+  auto ask = [](const std::string& prompt) { return ftp::read_password(STDIN_FILENO, prompt); };
+  return ftp::run_client(flags.options, std::cin, std::cout, std::cerr, ask);
 }
 
 void register_client(CLI::App& app, CommandRun& run) {
   auto flags = std::make_shared<ClientFlags>();
   CLI::App* client = app.add_subcommand(
-      "ftp-client", "FTP client: a menu (1 list, 2 download, 3 upload, 4 exit), or one command: "
-                    "ls [PATH] | get REMOTE [LOCAL] | put LOCAL [REMOTE]");
+      "ftp-client", "FTP client: a menu (1 list, 2 download, 3 upload, 4 exit, 5 cd, 6 pwd), or one command: "
+                    "ls [PATH] | pwd | get REMOTE [LOCAL] | put LOCAL [REMOTE]");
   client->add_option("server", flags->server, "HOST[:PORT] (default port 21)")->required();
   client->add_option("command", flags->options.command, "One command to run instead of the menu");
-  client->add_option("--user", flags->options.user, "User name")->capture_default_str();
-  client->add_option("--password", flags->options.password, "Password")->capture_default_str();
+  client->add_option("--user", flags->options.user,
+                     "User name (default: the login in ~/.netrc for the host, else anonymous)");
+  client->add_option("--password", flags->options.password,
+                     "Password (default: ~/.netrc's, else asked for on the terminal without echo)");
+  client->add_flag("--yes,--force", flags->options.assume_yes, "Overwrite local files without asking");
+  client->add_flag("--no-netrc", flags->no_netrc, "Do not read ~/.netrc");
   client->callback([flags, &run] { run = [flags] { return run_ftp_client(*flags); }; });
 }
 

@@ -100,6 +100,37 @@ void FtpClient::list(const std::string& path, const Sink& sink) {
   if (data) receive(std::move(data), sink, nullptr);
 }
 
+void FtpClient::change_directory(const std::string& path) {
+  check_argument(path);
+  FtpReply reply = command("CWD " + path);
+  if (!reply.positive()) throw ClientError(reply.to_string());
+}
+
+std::string FtpClient::working_directory() {
+  FtpReply reply = command("PWD");
+  if (reply.code != 257) throw ClientError(reply.to_string());
+  auto path = parse_pwd_reply(reply.text);
+  if (!path) throw ClientError("cannot read the directory in: " + reply.to_string());
+  return *path;
+}
+
+std::optional<std::string> FtpClient::parse_pwd_reply(const std::string& text) {
+  size_t at = text.find('"');
+  if (at == std::string::npos) return std::nullopt;
+  std::string path;
+  for (++at; at < text.size(); ++at) {
+    if (text[at] != '"') {
+      path += text[at];
+    } else if (at + 1 < text.size() && text[at + 1] == '"') {
+      path += '"';
+      ++at;
+    } else {
+      return path;
+    }
+  }
+  return std::nullopt;  // no closing quote
+}
+
 std::optional<uint64_t> FtpClient::size(const std::string& remote) {
   check_argument(remote);
   FtpReply reply = command("SIZE " + remote);

@@ -40,6 +40,10 @@ class FtpClient {
 
   FtpClient() = default;
 
+  // The directory in a 257 reply's text, quoted with doubled quotes inside
+  // (RFC 959 Appendix II): the text  "/a ""b""" is in /  is the directory /a "b".
+  static std::optional<std::string> parse_pwd_reply(const std::string& text);
+
   // `host` is a name or an address; throws if it cannot connect or the
   // server does not greet with 220.
   void connect(const std::string& host, uint16_t port);
@@ -47,6 +51,8 @@ class FtpClient {
   void quit();  // best effort
 
   void list(const std::string& path, const Sink& sink);  // LIST, raw bytes
+  void change_directory(const std::string& path);        // CWD
+  std::string working_directory();                       // PWD
   std::optional<uint64_t> size(const std::string& remote);
   void download(const std::string& remote, const Sink& sink, const Progress& progress);
   void upload(int local_fd, const std::string& remote, const Progress& progress);

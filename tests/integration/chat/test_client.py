@@ -1,5 +1,6 @@
 """muxd's own chat client, through a pipe and on a terminal (tmux)."""
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -113,6 +114,38 @@ class ThroughAPipe(ServerTestCase):
         self.addCleanup(client.proc.send_signal, signal.SIGCONT)
         self.assertEqual(self.bob.recv(), "Lucy left the room (timed out)")
 
+    def test_commands_member_list_and_plain_output(self):
+        client = self.client("--name", "Lucy")
+        self.assertEqual(self.bob.recv(), "Lucy joined the room")
+        # The member list on entering and /who's answer are the client's own lines: stderr.
+        self.assertTrue(wait_until(lambda: "in the room (2): Bob, Lucy" in client.stderr), client.stderr)
+        client.type("/who")
+        self.assertTrue(wait_until(lambda: client.stderr.count("in the room (2): Bob, Lucy") == 2), client.stderr)
+        client.type("/me waves")
+        self.assertEqual(self.bob.recv(), "Lucy : /me waves")
+        client.type("//etc/motd")
+        self.assertEqual(self.bob.recv(), "Lucy : /etc/motd")
+        client.type("/frobnicate now")
+        self.assertTrue(wait_until(lambda: any(line.startswith("/frobnicate is no command") for line in client.stderr)),
+                        client.stderr)
+        self.assertEqual(self.bob.sync(), [])  # /who and /frobnicate sent nothing to the room
+        self.bob.say("/me nods")
+        self.assertTrue(wait_until(lambda: "Bob : /me nods" in client.stdout), client.stdout)
+        client.type("/quit")
+        self.assertEqual(self.bob.recv(), "Lucy left the room")
+        self.assertEqual(client.wait(), 0)
+        # Piped: exactly what arrived, no time stamps, no colours.
+        self.assertEqual(client.stdout, ["Bob : /me nods"])
+
+    def test_the_server_closing_ends_the_client(self):
+        client = self.client("--name", "Lucy")
+        self.assertEqual(self.bob.recv(), "Lucy joined the room")
+        self.assertTrue(wait_until(lambda: any("you are in the room" in line for line in client.stderr)))
+        self.server.signal(signal.SIGTERM)
+        self.assertEqual(client.wait(), 1)
+        self.assertIn("admin : the room is closing", client.stdout)
+        self.assertIn("the server closed the room; you are out", client.stderr)
+
     def test_no_server(self):
         probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         probe.bind(("127.0.0.1", 0))
@@ -136,6 +169,9 @@ class ThroughAPipe(ServerTestCase):
         self.assertIn("127.0.0.1:99999", proc.stderr.decode())
 
 
+TIMESTAMP = re.compile(r"^\d\d:\d\d ")
+
+
 @unittest.skipUnless(shutil.which("tmux"), "tmux is not installed")
 class OnATerminal(ServerTestCase):
     """The interactive client in a real terminal: tmux send-keys in, capture-pane out."""
@@ -144,31 +180,44 @@ class OnATerminal(ServerTestCase):
         self.server = self.start_server(start_chat)
         self.bob, = room(self.server, "Bob")
         self.socket_name = f"muxd-chat-{uuid.uuid4().hex[:8]}"  # a private tmux server
-        command = (f"{shlex.quote(MUXD_BIN)} chat-client {self.server.host}:{self.server.port}; "
-                   "echo \"[exit $?]\"; sleep 600")
-        self.tmux("new-session", "-d", "-s", "chat", "-x", "60", "-y", "20", command)
+        self.start_client("chat")
         self.addCleanup(self.tmux, "kill-server")
 
+    def start_client(self, session, env=""):
+        command = (f"{env} {shlex.quote(MUXD_BIN)} chat-client {self.server.host}:{self.server.port}; "
+                   "echo \"[exit $?]\"; sleep 600")
+        self.tmux("new-session", "-d", "-s", session, "-x", "60", "-y", "20", command)
+
     def tmux(self, *args):
+        env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
         return subprocess.run(["tmux", "-L", self.socket_name, *args], capture_output=True, timeout=10,
-                              check=True, env={**os.environ, "LANG": "C.UTF-8"}).stdout.decode("utf-8")
+                              check=True, env={**env, "LANG": "C.UTF-8"}).stdout.decode("utf-8")
 
-    def keys(self, *keys):
-        self.tmux("send-keys", "-t", "chat", *keys)
+    def keys(self, *keys, session="chat"):
+        self.tmux("send-keys", "-t", session, *keys)
 
-    def screen(self):
-        return [line.rstrip() for line in self.tmux("capture-pane", "-p", "-t", "chat").split("\n")]
+    def raw_screen(self, session="chat"):
+        """The screen with its colours (SGR escapes) kept."""
+        return [line.rstrip() for line in self.tmux("capture-pane", "-p", "-e", "-t", session).split("\n")]
 
-    def shows(self, predicate):
-        return wait_until(lambda: predicate(self.screen()))
+    def screen(self, session="chat"):
+        """The screen as text, without the time stamps in front of the room's lines."""
+        lines = self.tmux("capture-pane", "-p", "-t", session).split("\n")
+        return [TIMESTAMP.sub("", line.rstrip()) for line in lines]
 
-    def enter(self):
-        self.assertTrue(self.shows(lambda s: "name:" in s), self.screen())
-        self.keys("Bob", "Enter")  # taken
-        self.assertTrue(self.shows(lambda s: "cannot enter as Bob: name taken" in s), self.screen())
-        self.keys("Lucy", "Enter")
-        self.assertEqual(self.bob.recv(), "Lucy joined the room")
-        self.assertTrue(self.shows(lambda s: "Lucy>" in s), self.screen())
+    def shows(self, predicate, session="chat"):
+        return wait_until(lambda: predicate(self.screen(session)))
+
+    def last_lines(self, count):
+        return [line for line in self.screen() if line][-count:]
+
+    def enter(self, session="chat", name="Lucy"):
+        self.assertTrue(self.shows(lambda s: "name:" in s, session), self.screen(session))
+        self.keys("Bob", "Enter", session=session)  # taken
+        self.assertTrue(self.shows(lambda s: "cannot enter as Bob: name taken" in s, session), self.screen(session))
+        self.keys(name, "Enter", session=session)
+        self.assertEqual(self.bob.recv(), f"{name} joined the room")
+        self.assertTrue(self.shows(lambda s: f"{name}>" in s, session), self.screen(session))
 
     def test_incoming_messages_do_not_garble_the_line_being_typed(self):
         self.enter()
@@ -177,8 +226,8 @@ class OnATerminal(ServerTestCase):
         self.bob.say("an interruption")
         self.bob.say("and another")
         self.assertTrue(self.shows(lambda s: "Bob : and another" in s), self.screen())
-        text = [line for line in self.screen() if line]
-        self.assertEqual(text[-3:], ["Bob : an interruption", "Bob : and another", "Lucy> half typed 中文"])
+        self.assertEqual(self.last_lines(3), ["Bob : an interruption", "Bob : and another", "Lucy> half typed 中文"])
+        self.assertTrue(any(TIMESTAMP.match(line) for line in self.tmux("capture-pane", "-p", "-t", "chat").split("\n")))
         self.keys("BSpace", "!", "Enter")  # Backspace takes the whole 文
         self.assertEqual(self.bob.recv(), "Lucy : half typed 中!")
         # The sent line stays as history; a fresh prompt waits below it.
@@ -196,12 +245,78 @@ class OnATerminal(ServerTestCase):
         self.keys("Enter")
         self.assertEqual(self.bob.recv(), "Lucy : " + long_line)
 
+    def test_cursor_movement_edits_the_line_before_sending(self):
+        self.enter()
+        self.keys("helo world")
+        self.keys(*["Left"] * 7, "l")  # between "hel" and "o"
+        self.keys("C-a", ">", "End", "!", "Home", "Right", "Right", "Right", "Right", "Right", "Right")
+        self.assertTrue(self.shows(lambda s: "Lucy> >hello world!" in s), self.screen())
+        self.keys("_")  # typed where the cursor is: after ">hello"
+        self.assertTrue(self.shows(lambda s: "Lucy> >hello_ world!" in s), self.screen())
+        self.keys("C-e", " one two", "C-w", "three", "Enter")
+        self.assertEqual(self.bob.recv(), "Lucy : >hello_ world! one three")
+
+    def test_history_recalls_sent_lines(self):
+        self.enter()
+        self.keys("first", "Enter")
+        self.assertEqual(self.bob.recv(), "Lucy : first")
+        self.keys("second", "Enter")
+        self.assertEqual(self.bob.recv(), "Lucy : second")
+        self.keys("draft", "Up", "Up")
+        self.assertTrue(self.shows(lambda s: self.last_lines(1) == ["Lucy> first"]), self.screen())
+        self.keys("Down", "Down")
+        self.assertTrue(self.shows(lambda s: self.last_lines(1) == ["Lucy> draft"]), self.screen())
+        self.keys("C-u", "Up", " again", "Enter")
+        self.assertEqual(self.bob.recv(), "Lucy : second again")
+
+    def test_member_list_on_entering_and_who(self):
+        self.enter()
+        self.assertTrue(self.shows(lambda s: "in the room (2): Bob, Lucy" in s), self.screen())
+        carol = Member(self.server.address, "Carol").enter()
+        self.addCleanup(carol.sock.close)
+        self.assertEqual(self.bob.recv(), "Carol joined the room")
+        self.keys("/who", "Enter")
+        self.assertTrue(self.shows(lambda s: "in the room (3): Bob, Carol, Lucy" in s), self.screen())
+        self.assertEqual(self.bob.sync(), [])  # nothing went to the room
+
+    def test_me_help_unknown_and_escaped_slash(self):
+        self.enter()
+        self.keys("/me waves", "Enter")
+        self.assertEqual(self.bob.recv(), "Lucy : /me waves")
+        self.bob.say("/me nods")
+        self.assertTrue(self.shows(lambda s: "* Bob nods" in s), self.screen())
+        self.keys("/help", "Enter")
+        self.assertTrue(self.shows(lambda s: any(line.startswith("commands: /who") for line in s)), self.screen())
+        self.keys("/nick Bobby", "Enter")
+        self.assertTrue(self.shows(lambda s: any(line.startswith("/nick is no command") for line in s)), self.screen())
+        self.keys("//nick", "Enter")
+        self.assertEqual(self.bob.recv(), "Lucy : /nick")
+
+    def test_names_are_coloured_unless_no_color(self):
+        self.enter()
+        self.bob.say("in colour")
+        self.assertTrue(self.shows(lambda s: "Bob : in colour" in s), self.screen())
+        coloured = [line for line in self.raw_screen() if "in colour" in line]
+        self.assertRegex(coloured[0], "\x1b\\[(3|9)[1-6]m+Bob\x1b\\[(0|39)?m")
+        self.start_client("plain", env="NO_COLOR=1")
+        self.enter(session="plain", name="Pat")
+        self.bob.say("no colour")
+        self.assertTrue(self.shows(lambda s: "Bob : no colour" in s, "plain"), self.screen("plain"))
+        plain = [line for line in self.raw_screen("plain") if "no colour" in line]
+        self.assertNotIn("\x1b", plain[0])
+
     def test_exit_leaves(self):
         self.enter()
         self.keys("exit", "Enter")
         self.assertEqual(self.bob.recv(), "Lucy left the room")
         self.assertTrue(self.shows(lambda s: "[exit 0]" in s), self.screen())
         self.assertIn("you left the room", self.screen())
+
+    def test_quit_leaves(self):
+        self.enter()
+        self.keys("/quit", "Enter")
+        self.assertEqual(self.bob.recv(), "Lucy left the room")
+        self.assertTrue(self.shows(lambda s: "[exit 0]" in s), self.screen())
 
     def test_ctrl_d_leaves(self):
         self.enter()
@@ -214,6 +329,14 @@ class OnATerminal(ServerTestCase):
         self.keys("some text", "C-c")
         self.assertEqual(self.bob.recv(), "Lucy left the room")
         self.assertTrue(self.shows(lambda s: "[exit 0]" in s), self.screen())
+
+    def test_the_server_closing_ends_the_client(self):
+        self.enter()
+        self.keys("half typed")
+        self.server.signal(signal.SIGTERM)
+        self.assertTrue(self.shows(lambda s: "[exit 1]" in s), self.screen())
+        self.assertIn("admin : the room is closing", self.screen())
+        self.assertIn("the server closed the room; you are out", self.screen())
 
 
 if __name__ == "__main__":

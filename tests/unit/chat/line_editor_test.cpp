@@ -110,6 +110,123 @@ TEST(LineEditor, CommitLeavesTheLineAsHistory) {
   EXPECT_EQ(editor.commit("> ", line, 80), "\r\x1b[J> sent\r\n\r\x1b[J> ");
 }
 
+constexpr std::string_view kLeft = "\x1b[D", kRight = "\x1b[C", kUp = "\x1b[A", kDown = "\x1b[B";
+
+TEST(LineEditorCursor, ArrowsMoveByWholeCharactersAndTypingInserts) {
+  LineEditor editor(100);
+  type(editor, "a中c");
+  type(editor, kLeft);
+  type(editor, kLeft);
+  EXPECT_EQ(editor.cursor(), 1u);  // before 中, not inside it
+  type(editor, "b");
+  EXPECT_EQ(editor.line(), "ab中c");
+  type(editor, kRight);
+  EXPECT_EQ(editor.cursor(), 5u);  // after 中
+  EXPECT_EQ(editor.feed(0x7F), Action::changed);  // Backspace before the cursor
+  EXPECT_EQ(editor.line(), "abc");
+}
+
+TEST(LineEditorCursor, HomeEndAndCtrlAE) {
+  LineEditor editor(100);
+  type(editor, "middle");
+  type(editor, "\x01");  // Ctrl-A
+  EXPECT_EQ(editor.cursor(), 0u);
+  type(editor, ">");
+  type(editor, "\x05");  // Ctrl-E
+  type(editor, "<");
+  EXPECT_EQ(editor.line(), ">middle<");
+  for (std::string_view home : {"\x1b[H", "\x1bOH", "\x1b[1~", "\x1b[7~"}) {
+    type(editor, "\x05");
+    type(editor, home);
+    EXPECT_EQ(editor.cursor(), 0u) << home.substr(1);
+  }
+  for (std::string_view end : {"\x1b[F", "\x1bOF", "\x1b[4~", "\x1b[8~"}) {
+    type(editor, "\x01");
+    type(editor, end);
+    EXPECT_EQ(editor.cursor(), editor.line().size()) << end.substr(1);
+  }
+  EXPECT_EQ(type(editor, kRight), Action::none);  // already at the end
+}
+
+TEST(LineEditorCursor, DeleteAndCtrlDEraseUnderTheCursor) {
+  LineEditor editor(100);
+  type(editor, "ab中");
+  type(editor, "\x01");
+  EXPECT_EQ(type(editor, "\x1b[3~"), Action::changed);
+  EXPECT_EQ(editor.line(), "b中");
+  type(editor, kRight);
+  EXPECT_EQ(editor.feed(0x04), Action::changed);  // Ctrl-D on a non-empty line: delete
+  EXPECT_EQ(editor.line(), "b");
+}
+
+TEST(LineEditorCursor, CtrlWErasesTheWordBeforeTheCursor) {
+  LineEditor editor(100);
+  type(editor, "one two  three");
+  type(editor, "\x17");
+  EXPECT_EQ(editor.line(), "one two  ");
+  type(editor, "\x17");
+  EXPECT_EQ(editor.line(), "one ");
+  type(editor, "x");
+  type(editor, "\x01");
+  EXPECT_EQ(editor.feed(0x17), Action::none);  // nothing before the cursor
+  type(editor, "\x05\x1b[D");  // before the x
+  type(editor, "\x17");
+  EXPECT_EQ(editor.line(), "x");
+  type(editor, "\x0b");  // Ctrl-K: to the end
+  EXPECT_EQ(editor.line(), "");
+}
+
+TEST(LineEditorCursor, RedrawPutsTheCursorBackInTheLine) {
+  LineEditor editor(100);
+  type(editor, "hello");
+  type(editor, kLeft);
+  type(editor, kLeft);
+  EXPECT_EQ(editor.redraw("> ", 80), "\r\x1b[J> hello\r\x1b[5C");
+  // Wrapped: "> " + 15 x on 10 columns; the cursor at x #3 is on row 0, column 5.
+  LineEditor wrapped(100);
+  type(wrapped, std::string(15, 'x'));
+  type(wrapped, "\x01\x1b[C\x1b[C\x1b[C");
+  EXPECT_EQ(wrapped.redraw("> ", 10), "\r\x1b[J> xxxxxxxxxxxxxxx\r\x1b[1A\x1b[5C");
+  EXPECT_EQ(wrapped.erase(), "\r\x1b[J");  // the cursor is on the first row now
+}
+
+TEST(LineEditorHistory, UpAndDownWalkSubmittedLinesAndKeepTheDraft) {
+  LineEditor editor(100);
+  for (std::string_view line : {"first", "second", "second", ""}) {
+    type(editor, line);
+    editor.feed('\r');
+    editor.take_line();
+  }
+  type(editor, "draft");
+  EXPECT_EQ(type(editor, kUp), Action::changed);
+  EXPECT_EQ(editor.line(), "second");  // a repeated line is kept once
+  EXPECT_EQ(editor.cursor(), 6u);
+  type(editor, kUp);
+  EXPECT_EQ(editor.line(), "first");
+  EXPECT_EQ(type(editor, kUp), Action::none);  // the oldest
+  type(editor, kDown);
+  EXPECT_EQ(editor.line(), "second");
+  type(editor, kDown);
+  EXPECT_EQ(editor.line(), "draft");
+  EXPECT_EQ(type(editor, kDown), Action::none);
+  type(editor, "\x1bOA");  // the SS3 form (application cursor keys)
+  type(editor, " again");
+  editor.feed('\r');
+  EXPECT_EQ(editor.take_line(), "second again");
+  type(editor, kUp);
+  EXPECT_EQ(editor.line(), "second again");
+}
+
+TEST(LineEditorHistory, KeepsTheNewestLines) {
+  LineEditor editor(100);
+  for (size_t i = 0; i < LineEditor::kHistoryLines + 5; ++i) {
+    type(editor, std::to_string(i));
+    editor.take_line();
+  }
+  for (size_t i = 0; i < LineEditor::kHistoryLines + 5; ++i) type(editor, kUp);
+  EXPECT_EQ(editor.line(), "5");
+}
+
 TEST(DisplayWidth, CountsColumns) {
   EXPECT_EQ(display_width("abc"), 3u);
   EXPECT_EQ(display_width("中文"), 4u);

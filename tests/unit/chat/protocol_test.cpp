@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace muxd::chat {
 namespace {
@@ -130,6 +131,44 @@ TEST(Protocol, FormatsClientRequests) {
   EXPECT_EQ(chat_request("Lucy", "hi there"), "CHAT Lucy hi there");
   EXPECT_EQ(exit_request("Lucy"), "EXIT Lucy");
   EXPECT_EQ(ping_request("Lucy"), "PING Lucy");
+}
+
+TEST(Protocol, WhoIsAnAddition) {
+  const Request request = parsed("WHO Lucy\n");
+  EXPECT_EQ(request.command, Command::who);
+  EXPECT_EQ(request.name, "Lucy");
+  EXPECT_EQ(who_request("Lucy"), "WHO Lucy");
+  Request none;
+  EXPECT_EQ(parse_request("WHO", none), ParseError::missing_name);
+}
+
+TEST(Protocol, MembersAreSplitUnderTheDatagramCap) {
+  EXPECT_EQ(format_members({}), std::vector<std::string>{"MEMBERS 0"});
+  EXPECT_EQ(format_members({"a", "b"}), std::vector<std::string>{"MEMBERS 2 a b"});
+  std::vector<std::string> names;
+  for (int i = 0; i < 1000; ++i) names.push_back(std::string(31, 'n') + std::to_string(i % 10));
+  const auto parts = format_members(names);
+  EXPECT_GT(parts.size(), 20u);
+  size_t seen = 0;
+  for (const std::string& part : parts) {
+    EXPECT_LE(part.size(), kMaxOutgoingBytes);
+    const auto parsed_part = parse_members(part);
+    ASSERT_TRUE(parsed_part);
+    EXPECT_EQ(parsed_part->count, 1000u);
+    seen += parsed_part->names.size();
+  }
+  EXPECT_EQ(seen, 1000u);
+}
+
+TEST(Protocol, OnlyMembersLinesParseAsMembers) {
+  const auto part = parse_members("MEMBERS 2 Bob Lucy");
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->count, 2u);
+  EXPECT_EQ(part->names, (std::vector<std::string>{"Bob", "Lucy"}));
+  EXPECT_FALSE(parse_members("MEMBERS : 3 a b"));  // a member called MEMBERS
+  EXPECT_FALSE(parse_members("MEMBERS joined the room"));
+  EXPECT_FALSE(parse_members("Bob : MEMBERS 1 x"));
+  EXPECT_FALSE(parse_members("MEMBERS 99999999999 x"));
 }
 
 }  // namespace

@@ -434,5 +434,29 @@ TEST_F(RoomTest, NothingSentIsEverLargerThanTheCap) {
   }
 }
 
+// WHO, muxd's protocol addition: the members, sorted, to the asker only.
+TEST_F(RoomTest, WhoListsTheMembersToTheAskerOnly) {
+  enter_three();
+  const Outbox out = send(bob, "WHO Bob");
+  EXPECT_EQ(received(out, bob), Lines{"MEMBERS 3 Bob Carol Lucy"});
+  EXPECT_TRUE(received(out, lucy).empty());
+  EXPECT_TRUE(received(out, carol).empty());
+}
+
+TEST_F(RoomTest, WhoFromAStrangerOrInAnotherNameIsDropped) {
+  enter_three();
+  EXPECT_TRUE(send(stranger, "WHO Bob").datagrams.empty());
+  EXPECT_TRUE(send(stranger, "WHO Stranger").datagrams.empty());
+  EXPECT_TRUE(send(lucy, "WHO Bob").datagrams.empty());
+}
+
+TEST_F(RoomTest, WhoCountsAgainstTheFloodLimit) {
+  enter(lucy, "Lucy");
+  size_t answers = 0;
+  for (int i = 0; i < 40; ++i)
+    for (const std::string& line : received(send(lucy, "WHO Lucy"), lucy)) answers += line.starts_with("MEMBERS ");
+  EXPECT_EQ(answers, 10u);  // the default burst
+}
+
 }  // namespace
 }  // namespace muxd::chat
