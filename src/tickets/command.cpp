@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "tickets/tickets_client.h"
@@ -83,7 +85,7 @@ void register_server(CLI::App& app, CommandRun& run) {
 }
 
 struct ClientFlags {
-  std::string server = "127.0.0.1:5002";
+  std::vector<std::string> servers{"127.0.0.1:5002"};
   size_t buyers = 0, concurrency = 32;
   double timeout = 10;
 };
@@ -92,7 +94,8 @@ void register_client(CLI::App& app, CommandRun& run) {
   auto flags = std::make_shared<ClientFlags>();
   CLI::App* command = app.add_subcommand(
       "tickets-client", "The course's ticket client (现在还剩下N张票...); --buyers N: a checked crowd of buyers");
-  command->add_option("server", flags->server, "HOST[:PORT] of muxd tickets (port 5002 by default)")
+  command->add_option("server", flags->servers,
+                      "HOST[:PORT] of muxd tickets (port 5002 by default); a crowd takes turns among several")
       ->capture_default_str();
   command->add_option("--buyers", flags->buyers, "Buyers, one connection each (0: the course's client, once)")
       ->capture_default_str()->check(count_check(0));
@@ -103,7 +106,7 @@ void register_client(CLI::App& app, CommandRun& run) {
   command->callback([flags, &run] {
     run = [flags] {
       tickets::ClientConfig config;
-      config.server = flags->server;
+      config.servers = flags->servers;
       config.buyers = flags->buyers;
       config.concurrency = flags->concurrency;
       config.timeout = seconds_flag(flags->timeout);

@@ -82,7 +82,8 @@ std::string buy_once(const Target& target, std::chrono::milliseconds timeout) {
   return reply;
 }
 
-int course_client(const Target& target, const ClientConfig& config) {
+int course_client(const std::vector<Target>& targets, const ClientConfig& config) {
+  const Target& target = targets.front();
   std::string reply = buy_once(target, config.timeout);
   auto answer = parse_answer(reply);
   if (!answer) {
@@ -105,15 +106,15 @@ struct Tally {
   std::string first_failure;
 };
 
-int crowd(const Target& target, const ClientConfig& config) {
+int crowd(const std::vector<Target>& targets, const ClientConfig& config) {
   std::atomic<size_t> next{0};
   std::mutex mutex;
   Tally total;
   auto buyer = [&] {
     Tally mine;
-    while (next.fetch_add(1) < config.buyers) {
+    for (size_t i; (i = next.fetch_add(1)) < config.buyers;) {
       try {
-        std::string reply = buy_once(target, config.timeout);
+        std::string reply = buy_once(targets[i % targets.size()], config.timeout);
         auto answer = parse_answer(reply);
         if (answer && answer->bought) {
           mine.sold.push_back(answer->remaining);
@@ -184,8 +185,10 @@ CrowdCheck check_crowd(std::vector<long long> sold, size_t sold_out) {
 
 int run_client(const ClientConfig& config) {
   try {
-    Target target = resolve(config.server);
-    return config.buyers == 0 ? course_client(target, config) : crowd(target, config);
+    std::vector<Target> targets;
+    for (const auto& server : config.servers) targets.push_back(resolve(server));
+    if (targets.empty()) targets.push_back(resolve("127.0.0.1"));
+    return config.buyers == 0 ? course_client(targets, config) : crowd(targets, config);
   } catch (const std::exception& error) {
     fmt::print(stderr, "muxd tickets-client: {}\n", error.what());
     return 1;

@@ -1,12 +1,13 @@
 #pragma once
 // `muxd tickets-client`: the course's ticket client (000, 模拟购票), and a crowd.
 //
-// Without --buyers it is the course's client: it connects, reads the answer
+// Without --buyers it is the course's client (the first server): it connects, reads the answer
 // and prints 现在还剩下N张票, 客户端1成功买到了一张票 (or ...没有买到票). A
 // refusal ("busy") is said on stderr, exit status 1: nothing was bought.
 //
 // With --buyers N it is N buyers, `concurrency` at a time, each on its own
-// connection, and a check that the answers add up, assuming nobody else
+// connection (buyer i to server i mod the number of servers: several
+// processes selling from one database), and a check that the answers add up, assuming nobody else
 // buys meanwhile: no `remaining` value is seen twice among the sales (a
 // ticket sold twice), the sales' values are one unbroken run (none lost),
 // and if anyone heard "sold out" the run reaches 0. It prints the counts and
@@ -22,7 +23,7 @@
 namespace muxd::tickets {
 
 struct ClientConfig {
-  std::string server;  // HOST[:PORT], port 5002 by default
+  std::vector<std::string> servers;  // HOST[:PORT], port 5002 by default; a crowd takes turns among them
   size_t buyers = 0;   // 0: the course's client, once
   size_t concurrency = 32;
   std::chrono::milliseconds timeout{10'000};  // per buyer: connect and answer

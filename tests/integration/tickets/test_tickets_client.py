@@ -27,6 +27,15 @@ class TicketsClientTest(ServerTestCase):
         self.assertIn("check: ok", done.stdout)
         self.assertEqual(len(read_sqlite(db)[2]), CROWD)
 
+    def test_crowd_over_two_processes(self):
+        db = db_path(self.tempdir())
+        servers = [self.start_server(start_tickets, db, "--tickets", CROWD) for _ in range(2)]
+        done = run_muxd("tickets-client", *[f"127.0.0.1:{s.port}" for s in servers], "--buyers", str(CROWD + 10),
+                        timeout=120)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertIn(f"{CROWD} bought, 10 sold out", done.stdout)
+        self.assertIn("check: ok", done.stdout)
+
     def test_no_server(self):
         server = self.start_server(start_tickets, db_path(self.tempdir()))
         port = server.port
