@@ -99,6 +99,9 @@ class SqliteStock final : public Stock {
       Sale sale;
       int status = try_buy(buyer, sale);
       if (status == SQLITE_OK) return sale;
+      take_.reset();  // no statement left half-stepped under the ROLLBACK
+      record_.reset();
+      commit_.reset();
       if (sqlite3_get_autocommit(db_.get()) == 0) rollback_.reset().step();
       if (!is_busy(status) || attempt >= options_.attempts) {
         report(status, attempt);
