@@ -18,7 +18,7 @@ on (the tests' pgkit turns both off; this does not).
     bench/tickets_bench.py --muxd build/muxd            # S = 3000, 3 runs each, medians
     bench/tickets_bench.py --muxd build/muxd --quick    # S = 500, 1 run
 
-Results: a table on stdout (Markdown), to be pasted in docs/tickets.md.
+Results: a Markdown table on stdout, and (not with --quick) in bench/results/tickets.md.
 """
 import argparse
 import datetime
@@ -124,14 +124,18 @@ def main():
                              sum(r["oversell"] for r in results), all(r["check"] for r in results),
                              sum(r["sold"] for r in results)))
     load = os.getloadavg()[0]
-    print(f"{datetime.date.today()}, {os.cpu_count()} CPUs, load {load:.2f} at the end; stock {stock}, "
-          f"{stock + stock // 10} buyers, {args.concurrency} at a time, {runs} run(s) each (median)\n")
-    print("| database | processes | sales/s | oversold | client check |")
-    print("|---|---:|---:|---:|---|")
+    lines = [f"- {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%dT%H:%M:%SZ}, {os.cpu_count()} CPUs, "
+             f"1-minute load {load:.2f} at the end; stock {stock}, {stock + stock // 10} buyers, "
+             f"{args.concurrency} at a time, {runs} run(s) each (median)", "",
+             "| database | processes | sales/s | oversold | client check |", "|---|---:|---:|---:|---|"]
     failed = False
     for backend, processes, rate, oversell, check, sold in rows:
-        print(f"| {backend} | {processes} | {rate:,.0f} | {oversell} | {'ok' if check else 'FAILED'} |")
+        lines.append(f"| {backend} | {processes} | {rate:,.0f} | {oversell} | {'ok' if check else 'FAILED'} |")
         failed = failed or oversell != 0 or not check or sold != stock * runs
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.quick:
+        (REPO / "bench" / "results" / "tickets.md").write_text("# muxd tickets (bench/tickets_bench.py)\n\n" + text)
     return 1 if failed else 0
 
 
