@@ -11,7 +11,7 @@ repo=$(dirname "$bench_dir")
 build=${BUILD:-build}
 [[ "$build" = /* ]] || build="$repo/$build"
 muxd="$build/muxd"
-comparisons=(http_vs_nginx ftp_vs_vsftpd chat_fanout dict_vs_dictd loadgen_vs_wrk)
+comparisons=(http_vs_nginx ftp_vs_vsftpd chat_fanout dict_vs_dictd loadgen_vs_wrk tickets_bench)
 read -r -a extra <<<"${BENCH_ARGS:-}"
 
 if [[ ! -x "$muxd" ]]; then

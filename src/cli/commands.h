@@ -25,6 +25,7 @@ void register_ftp_commands(CLI::App& app, CommandRun& run);   // src/ftp/command
 void register_chat_commands(CLI::App& app, CommandRun& run);  // src/chat/command.cpp
 void register_echo_command(CLI::App& app, CommandRun& run);   // src/echo/command.cpp
 void register_dict_commands(CLI::App& app, CommandRun& run);  // src/dict/command.cpp
+void register_tickets_commands(CLI::App& app, CommandRun& run);  // src/tickets/command.cpp
 void register_bench_command(CLI::App& app, CommandRun& run);  // src/loadgen/command.cpp
 void register_c10k_command(CLI::App& app, CommandRun& run);   // src/c10k/command.cpp
 void register_qa_commands(CLI::App& app, CommandRun& run);    // src/qa/command.cpp

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   muxd::register_chat_commands(app, run);
   muxd::register_echo_command(app, run);
   muxd::register_dict_commands(app, run);
+  muxd::register_tickets_commands(app, run);
   muxd::register_bench_command(app, run);
   muxd::register_c10k_command(app, run);
   muxd::register_qa_commands(app, run);
