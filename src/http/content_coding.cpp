@@ -104,7 +104,7 @@ int AcceptEncoding::quality(Coding coding) const {
   if (own != kUnlisted) return own;
   if (!present_) return coding == Coding::identity ? 1000 : 0;
   if (star_ != kUnlisted) return star_;
-  return coding == Coding::identity ? 1000 : 0;
+  return coding == Coding::identity ? kImplicitIdentity : 0;
 }
 
 Negotiation negotiate(const AcceptEncoding& accept, CodingSet available) {

@@ -30,6 +30,7 @@ std::string_view sidecar_suffix(Coding coding);
 class AcceptEncoding {
  public:
   static constexpr int kUnlisted = -1;
+  static constexpr int kImplicitIdentity = 1;
 
   void add(std::string_view field_value);
 
@@ -38,7 +39,9 @@ class AcceptEncoding {
   int star() const { return star_; }
 
   // §12.5.3 in effect for one coding: its own q when listed, else "*"'s, else
-  // identity is acceptable (1000) and every other coding is not (0). Without
+  // identity is acceptable and every other coding is not (0). The RFC gives
+  // unlisted identity no weight: it gets the lowest one (0.001), so that
+  // "gzip;q=0.5" means gzip rather than identity at an implied 1. Without
   // any Accept-Encoding field a user agent accepts every coding, but a server
   // may still send identity; muxd does (as nginx and Caddy do), so that a
   // client that never asked never has to decode.
