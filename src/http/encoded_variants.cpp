@@ -104,15 +104,17 @@ Representation EncodedVariants::select(const Request& request, const std::string
     return rep;
   }
   if (chosen.coding == Coding::identity) return rep;
-  auto& sidecar = sidecars.files[static_cast<size_t>(chosen.coding)];
+  std::shared_ptr<const CachedFile> sidecar;
+  if (sidecars.available & coding_bit(chosen.coding)) sidecar = open_sidecar(path, *file, chosen.coding, now);
   if (sidecar) {
     rep.coding = chosen.coding;
     rep.etag = sidecar->etag_view();
     rep.last_modified = sidecar->last_modified_view();
     rep.validators = sidecar->validators();
-    rep.file = sidecar;
+    rep.file = std::move(sidecar);
     return rep;
   }
+  if (!on_the_fly) return rep;  // the sidecar went away since it was found
   auto body = compressed(path, *file, chosen.coding);
   if (!body || (!body->smaller && accept.quality(Coding::identity) > 0)) return rep;
   rep.coding = chosen.coding;
@@ -145,15 +147,21 @@ void EncodedVariants::find_sidecars(const std::string& path, const CachedFile& f
   out.original = SourceStamp::of(file.st);
   out.available = 0;
   for (Coding coding : kCompressedCodings) {
-    auto& slot = out.files[static_cast<size_t>(coding)];
-    slot.reset();
-    sidecar_path_.assign(path).append(sidecar_suffix(coding));
-    FileLookup found = files_.open(sidecar_path_, now);
-    if (!found.file || found.file->st.st_size == 0) continue;
-    if (!not_older(found.file->st.st_mtim, file.st.st_mtim)) continue;  // stale: made from an older original
-    slot = std::move(found.file);
-    out.available |= coding_bit(coding);
+    if (open_sidecar(path, file, coding, now)) out.available |= coding_bit(coding);
   }
+}
+
+// A regular file inside the root (FileCache and DocumentRoot refuse anything
+// else), not empty, not older than the original (else it is stale: made from
+// an earlier version).
+std::shared_ptr<const CachedFile> EncodedVariants::open_sidecar(const std::string& path, const CachedFile& file,
+                                                                Coding coding,
+                                                                std::chrono::steady_clock::time_point now) {
+  sidecar_path_.assign(path).append(sidecar_suffix(coding));
+  FileLookup found = files_.open(sidecar_path_, now);
+  if (!found.file || found.file->st.st_size == 0) return nullptr;
+  if (!not_older(found.file->st.st_mtim, file.st.st_mtim)) return nullptr;
+  return std::move(found.file);
 }
 
 std::shared_ptr<const CompressedBody> EncodedVariants::compressed(const std::string& path, const CachedFile& file,

@@ -59,10 +59,11 @@ class EncodedVariants {
   const CompressedCache& cache() const { return cache_; }
 
  private:
+  // Which sidecars a file has: only a mask, the files themselves stay in the
+  // FileCache (bounded there, so sidecars hold no descriptors of their own).
   struct Sidecars {
     std::chrono::steady_clock::time_point checked_at;
     SourceStamp original;
-    std::array<std::shared_ptr<const CachedFile>, kCompressedCodings.size()> files;
     CodingSet available = 0;
   };
 
@@ -70,6 +71,8 @@ class EncodedVariants {
                                std::chrono::steady_clock::time_point now);
   void find_sidecars(const std::string& path, const CachedFile& file, std::chrono::steady_clock::time_point now,
                      Sidecars& out);
+  std::shared_ptr<const CachedFile> open_sidecar(const std::string& path, const CachedFile& file, Coding coding,
+                                                 std::chrono::steady_clock::time_point now);
   std::shared_ptr<const CompressedBody> compressed(const std::string& path, const CachedFile& file, Coding coding);
   bool compresses_on_the_fly(const CachedFile& file) const;
 

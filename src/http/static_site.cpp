@@ -115,7 +115,7 @@ ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& reques
                                        std::shared_ptr<const CachedFile> file, int status) {
   Representation rep = status == 200 ? variants_.select(request, clean_path_, file, steady_now_)
                                      : Representation::identity(std::move(file));
-  std::string_view vary = rep.vary ? vary_field : std::string_view{};
+  std::string_view vary = rep.vary ? vary_field : "";  // never a null view: memcpy's source must not be
   if (!rep.acceptable) return serve_error(reply, 406, vary);
   const Validators& validators = rep.validators;
   RangeDecision range{RangeDecision::Full, {0, rep.length()}};

@@ -44,7 +44,7 @@ class StaticSite {
   ResponseSummary serve_file(const Reply& reply, const Request& request, std::shared_ptr<const CachedFile> file,
                              int status);
   ResponseSummary serve_path(const Reply& reply, const Request& request);
-  ResponseSummary serve_error(const Reply& reply, int status, std::string_view extra_fields = {});
+  ResponseSummary serve_error(const Reply& reply, int status, std::string_view extra_fields = "");
   ResponseSummary not_found(const Reply& reply, const Request& request);
   ResponseSummary redirect_to_directory(const Reply& reply, const Request& request);
   ResponseSummary options(const Reply& reply);
