@@ -8,6 +8,7 @@ explains every case and the method.
 
     bench/http_vs_nginx.py --muxd build/muxd            # the full protocol
     bench/http_vs_nginx.py --muxd build/muxd --quick    # 1 pair, 3 s per run
+    bench/http_vs_nginx.py --muxd build/muxd --compression   # cases c1-c2 only (docs/http-compression.md)
 """
 import argparse
 import csv
@@ -37,6 +38,10 @@ IDLE_CASE_TIMEOUT_S = 60       # both servers keep idle connections at least thi
 IDLE_CONNECT_WINDOW = 500      # connections in flight at once, below the SYN backlog
 IDLE_REQUEST = b"GET /1k.html HTTP/1.1\r\nHost: bench\r\n\r\n"
 FILES = {"1k.html": 1024, "100k.bin": 100 * 1024, "10m.bin": 10 * 1024 * 1024}
+# The compression cases: a small script with a gzip sidecar (gzip -9, as a build step makes it),
+# and the same script without one, compressed on the fly.
+COMPRESSED_FILES = {"static.js": 4 * 1024, "live.js": 4 * 1024}
+GZIP_SIDECARS = ["static.js"]
 MIB = 1024 * 1024
 
 
@@ -49,6 +54,8 @@ class Case:
     close: bool = False        # send `Connection: close` on every request
     idle: bool = False         # case 7: hold idle connections, measure RSS
     ceiling: bool = False      # also measure limit_server
+    accept_encoding: str = ""  # sent with every request; the answer must be gzip-coded
+    nginx_gzip: str = ""       # nginx directives for the case (gzip_static, gzip)
 
 
 CASES = [
@@ -60,6 +67,17 @@ CASES = [
     Case("6", "1 KiB, Connection: close, 50 connections", "/1k.html", 50, close=True),
     Case("7", "10,000 idle keep-alive connections", "/1k.html", 10000, idle=True),
 ]
+# --compression: gzip-coded small files. nginx compresses at muxd's gzip level (6; its default is 1)
+# and, like muxd, adds Vary. With `gzip on` nginx compresses every response anew; muxd compresses
+# once and serves its per-worker cache (what the cases measure, as users would meet it).
+NGINX_GZIP_COMMON = "gzip_vary on; gzip_comp_level 6; gzip_min_length 1024; gzip_types text/javascript;"
+COMPRESSION_CASES = [
+    Case("c1", "4 KiB script, gzip sidecar (nginx gzip_static on), 50 connections", "/static.js", 50,
+         accept_encoding="gzip", nginx_gzip="gzip_static on; " + NGINX_GZIP_COMMON),
+    Case("c2", "4 KiB script, gzip on the fly (nginx gzip on), 50 connections", "/live.js", 50,
+         accept_encoding="gzip", nginx_gzip="gzip on; " + NGINX_GZIP_COMMON),
+]
+ALL_CASES = CASES + COMPRESSION_CASES
 
 
 @dataclass
@@ -85,6 +103,8 @@ ROWS = [
     Row("7", "RSS before connecting (MiB)", "rss_idle_mib", "info"),
     Row("7", "KiB per connection", "kib_per_conn", "info"),
     Row("7", "connections held (worst run)", "held", "info", worst=True),
+    Row("c1", "req/s", "rps", "higher", 1.0), Row("c1", "p99 latency (ms)", "p99_ms", "lower", 1.0),
+    Row("c2", "req/s", "rps", "higher", 1.0), Row("c2", "p99 latency (ms)", "p99_ms", "lower", 1.0),
 ]
 
 
@@ -236,6 +256,8 @@ class Contenders:
         try:
             if case.idle:
                 fetch_once(server.port, case.path)  # the baseline RSS is of a server that has served
+            if case.accept_encoding:
+                check_encoded(server, case)
         except Exception:
             server.stop()
             raise
@@ -251,7 +273,7 @@ class Contenders:
     def _start_nginx(self, case):
         port = free_port()
         conf = self.workdir / "nginx.conf"
-        conf.write_text(nginx_config(self.workdir, port, case.connections, self.temp_paths))
+        conf.write_text(nginx_config(self.workdir, port, case.connections, self.temp_paths, case.nginx_gzip))
         argv = [self.args.nginx, "-p", str(self.workdir), "-c", str(conf), "-e", str(self.workdir / "nginx-error.log"),
                 "-g", "daemon off;"]
         server = Server("nginx", argv, self.workdir)
@@ -265,7 +287,7 @@ class Contenders:
         return server
 
 
-def nginx_config(workdir, port, connections, temp_paths):
+def nginx_config(workdir, port, connections, temp_paths, gzip=""):
     """bench/nginx.conf.template filled in: one worker, every fast path nginx has."""
     template = (REPO / "bench" / "nginx.conf.template").read_text()
     temp_lines = "".join(f"    {kind}_temp_path {workdir}/{kind}_temp;\n" for kind in temp_paths)
@@ -276,7 +298,7 @@ def nginx_config(workdir, port, connections, temp_paths):
     values = {"USER": "user root;" if os.geteuid() == 0 else "# not root: nginx keeps the current user",
               "NOFILE": nofile, "PID": f"{workdir}/nginx.pid",
               "WORKER_CONNECTIONS": worker_connections, "TEMP_PATHS": temp_lines.rstrip("\n"),
-              "PORT": port, "ROOT": f"{workdir}/www"}
+              "PORT": port, "ROOT": f"{workdir}/www", "GZIP": gzip or "# no compression in this case"}
     return re.sub(r"@([A-Z_]+)@", lambda match: str(values[match.group(1)]), template)
 
 
@@ -288,11 +310,20 @@ def nginx_temp_path_kinds(nginx):
     return kinds
 
 
-def fetch_once(port, path):
+def fetch_once(port, path, extra=""):
+    received = b""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".encode())
-        while sock.recv(65536):
-            pass
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n{extra}\r\n".encode())
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+def check_encoded(server, case):
+    """A compression case measures nothing unless both servers really send gzip."""
+    head = fetch_once(server.port, case.path, f"Accept-Encoding: {case.accept_encoding}\r\n").split(b"\r\n\r\n")[0]
+    if not re.search(rb"\r\ncontent-encoding: *gzip\r\n", head + b"\r\n", re.I):
+        raise RuntimeError(f"{server.name} did not gzip {case.path}: {head.decode(errors='replace')}")
 
 
 # ---------------------------------------------------------------- load generators
@@ -313,6 +344,8 @@ def run_wrk(args, port, case, seconds):
     argv = ["taskset", "-c", CLIENT_CPU, args.wrk, "-t1", f"-c{case.connections}", f"-d{seconds}s", "--latency"]
     if case.close:
         argv += ["-H", "Connection: close"]
+    if case.accept_encoding:
+        argv += ["-H", f"Accept-Encoding: {case.accept_encoding}"]
     argv.append(f"http://127.0.0.1:{port}{case.path}")
     done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60)
     if done.returncode != 0 or "Requests/sec" not in done.stdout:
@@ -564,7 +597,7 @@ def cpu_table(results):
     """Server CPU per request and how busy its core was, medians per case (wrk cases only)."""
     lines = ["| Case | muxd CPU µs/req | nginx CPU µs/req | muxd/nginx | ceiling CPU µs/req | "
              "muxd CPU busy | nginx CPU busy |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for case in CASES:
+    for case in ALL_CASES:
         runs = results.get(case.key)
         if not runs or case.idle:
             continue
@@ -590,7 +623,7 @@ def facts_list(facts, loads):
 def runs_section(results):
     lines = ["| Case | Server | Runs (req/s, or MiB/s for 4-5, or RSS MiB for 7) | Errors per run |",
              "|---|---|---|---|"]
-    for case in CASES:
+    for case in ALL_CASES:
         for name, runs in results.get(case.key, {}).items():
             key = "rss_mib" if case.idle else "mib_s" if case.key in ("4", "5") else "rps"
             values = ", ".join(_number(run[key]) for run in runs)
@@ -600,7 +633,7 @@ def runs_section(results):
 
 
 def write_markdown(path, facts, rows, results, loads):
-    titles = "\n".join(f"{case.key}. {case.title}" for case in CASES if case.key in results)
+    titles = "\n".join(f"{case.key}. {case.title}" for case in ALL_CASES if case.key in results)
     path.write_text(f"# muxd http vs nginx: latest results\n\n{facts_list(facts, loads)}\n\n"
                     f"Cases:\n\n{titles}\n\n{markdown_table(rows)}\n\n"
                     "Medians over the runs; lower is better for latency and RSS. The ceiling is "
@@ -680,10 +713,23 @@ def prepare_workdir(workdir, args):
     pattern = b"<p>muxd benchmark file.</p>\n" * 64
     for name, size in FILES.items():
         (www / name).write_bytes((pattern * (size // len(pattern) + 1))[:size])
+    for name, size in COMPRESSED_FILES.items():
+        (www / name).write_bytes(_script(size))
+    for name in GZIP_SIDECARS:
+        subprocess.run(["gzip", "-9", "--keep", "--no-name", str(www / name)], check=True)
     source = Path(args.limit_server_source)
     if not args.no_ceiling:
         subprocess.run(["cc", "-O2", "-pthread", str(source), "-o", str(Path(workdir) / "limit_server")],
                        check=True, timeout=120)
+
+
+def _script(size):
+    """Plausible minified JavaScript: compresses about 4:1 with gzip -6, as real bundles do."""
+    out, i = [], 0
+    while sum(map(len, out)) < size:
+        out.append(f"function h{i}(e,t){{return e.v{i % 17}*t+{i * 7919 % 1000}}};")
+        i += 1
+    return "".join(out).encode()[:size]
 
 
 def parse_args(argv):
@@ -695,7 +741,10 @@ def parse_args(argv):
                         help="1 pair, 3 s per run: a smoke test, not saved unless --save")
     parser.add_argument("--pairs", type=int, help="muxd/nginx pairs per case (default 3, quick 1)")
     parser.add_argument("--duration", type=int, help="seconds per wrk run (default 10, quick 3)")
-    parser.add_argument("--cases", default=",".join(case.key for case in CASES), help="e.g. 1,2,7")
+    parser.add_argument("--cases", help="e.g. 1,2,7 (default: 1-7, or c1,c2 with --compression)")
+    parser.add_argument("--compression", action="store_true",
+                        help="gzip-coded small files, cases c1 (sidecar vs gzip_static) and c2 (on the fly vs "
+                             "gzip on); results in http-compression.md/.csv, the README table untouched")
     parser.add_argument("--parser-bench", help="bench_http_parser binary (default: next to muxd)")
     parser.add_argument("--limit-server-source", default=str(REPO.parent / "shared" / "tools" / "limit_server.c"))
     parser.add_argument("--no-ceiling", action="store_true", help="skip limit_server")
@@ -705,6 +754,9 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     args.no_save = args.no_save or (args.quick and not args.save)  # a smoke test is not a result
     args.pairs = args.pairs or (1 if args.quick else 3)
+    if not args.cases:
+        args.cases = ",".join(case.key for case in (COMPRESSION_CASES if args.compression else CASES))
+    args.results_stem = "http-compression" if args.compression else "http"
     args.duration = args.duration or (3 if args.quick else 10)
     args.muxd = str(Path(args.muxd).resolve())
     args.parser_bench = args.parser_bench or str(Path(args.muxd).parent / "bench_http_parser")
@@ -722,7 +774,7 @@ def pin_self_to_client_cpu():
 def main(argv):
     args = parse_args(argv)
     ensure_tools(args)
-    wanted = [case for case in CASES if case.key in args.cases.split(",")]
+    wanted = [case for case in ALL_CASES if case.key in args.cases.split(",")]
     check_port_range(max(case.connections for case in wanted))
     nofile = raise_descriptor_limit()
     pin_self_to_client_cpu()
@@ -742,7 +794,7 @@ def main(argv):
                 loads += [run["load1"] for runs in results[case.key].values() for run in runs]
         finally:
             stop_all_servers()
-    report(args, results, parser_benchmark(args, log), loads)
+    report(args, results, None if args.compression else parser_benchmark(args, log), loads)
 
 
 def report(args, results, parser, loads):
@@ -755,10 +807,12 @@ def report(args, results, parser, loads):
         return
     out = Path(args.results)
     out.mkdir(parents=True, exist_ok=True)
-    write_markdown(out / "http.md", facts, rows, results, loads)
-    append_csv(out / "http.csv", facts, rows, loads)
-    update_readme(facts, rows, results, loads)
-    print(f"wrote {out / 'http.md'} and appended to {out / 'http.csv'}", file=sys.stderr)
+    stem = args.results_stem
+    write_markdown(out / f"{stem}.md", facts, rows, results, loads)
+    append_csv(out / f"{stem}.csv", facts, rows, loads)
+    if stem == "http":
+        update_readme(facts, rows, results, loads)
+    print(f"wrote {out / f'{stem}.md'} and appended to {out / f'{stem}.csv'}", file=sys.stderr)
 
 
 if __name__ == "__main__":

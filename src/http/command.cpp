@@ -24,6 +24,7 @@ struct HttpFlags {
   size_t max_connections = 0;
   std::string dotfiles = "deny";
   std::string model = "epoll";
+  std::string compress = "auto";
 };
 
 int run_http(const HttpFlags& flags) {
@@ -46,6 +47,9 @@ int run_http(const HttpFlags& flags) {
   config.max_connections = flags.max_connections;
   config.allow_dotfiles = flags.dotfiles == "allow";
   config.model = *http::parse_model(flags.model);  // checked by the flag's validator
+  config.compress = flags.compress == "off"      ? http::CompressMode::off
+                    : flags.compress == "static" ? http::CompressMode::sidecars_only
+                                                 : http::CompressMode::automatic;
   return http::run_server(config);
 }
 
@@ -79,6 +83,10 @@ void register_http_command(CLI::App& app, CommandRun& run) {
   http->add_option("--dotfiles", flags->dotfiles,
                    "Names starting with '.' (/.env, /.git/): deny (404, the default) or allow; /.well-known/ is always served")
       ->capture_default_str()->check(CLI::IsMember({"deny", "allow"}));
+  http->add_option("--compress", flags->compress,
+                   "Content coding (docs/http-compression.md): auto (FILE.br/.zst/.gz sidecars, else br, zstd or "
+                   "gzip on the fly for text types), static (sidecars only), off")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "static", "off"}));
   std::vector<std::string> model_names;
   std::string model_help = "How connections are served (the course's concurrency models):";
   for (const http::ModelInfo& model : http::models()) {

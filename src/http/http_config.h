@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/address.h"
+#include "http/content_coding.h"
 #include "http/request_parser.h"
 
 namespace muxd::http {
@@ -25,6 +26,7 @@ struct HttpConfig {
   ParserLimits limits;
   size_t max_connections = 0;  // per worker, 0: only the descriptor limit
   bool allow_dotfiles = false;  // --dotfiles allow
+  CompressMode compress = CompressMode::automatic;  // --compress auto|static|off
   IoModel model = IoModel::epoll;
 };
 

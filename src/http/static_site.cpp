@@ -17,6 +17,8 @@ namespace {
 
 constexpr std::string_view allowed_methods = "GET, HEAD, OPTIONS";
 constexpr size_t fixed_head_room = 512;
+constexpr std::string_view vary_field = "Vary: Accept-Encoding\r\n";
+constexpr size_t coding_room = 64;  // Vary and Content-Encoding
 
 std::string_view connection_field(bool keep_alive, bool http10) {
   if (!keep_alive) return "Connection: close\r\n";
@@ -35,6 +37,7 @@ std::string_view reason_phrase(int status) {
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
     case 408: return "Request Timeout";
     case 413: return "Content Too Large";
     case 414: return "URI Too Long";
@@ -48,7 +51,7 @@ std::string_view reason_phrase(int status) {
 }
 
 StaticSite::StaticSite(const DocumentRoot& root, FileCache::Limits cache_limits, SiteOptions options)
-    : cache_(root, cache_limits), options_(options) {
+    : cache_(root, cache_limits), variants_(cache_, options.compress, {}), options_(options) {
   clean_path_.reserve(256);
 }
 
@@ -104,31 +107,40 @@ ResponseSummary StaticSite::serve_path(const Reply& reply, const Request& reques
   return status == 404 ? not_found(reply, request) : serve_error(reply, status);
 }
 
-// GET/HEAD of a regular file: §13.2.2 preconditions first, then §14.2 ranges.
-// `status` 404 serves the site's 404.html: no conditionals, no ranges.
+// GET/HEAD of a regular file: the representation by Accept-Encoding
+// (encoded_variants.h), then §13.2.2 preconditions on it, then §14.2 ranges
+// (identity only). `status` 404 serves the site's 404.html: identity, no
+// conditionals, no ranges.
 ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& request,
                                        std::shared_ptr<const CachedFile> file, int status) {
-  Validators validators = file->validators();
-  RangeDecision range{RangeDecision::Full, {0, validators.size}};
+  Representation rep = status == 200 ? variants_.select(request, clean_path_, file, steady_now_)
+                                     : Representation::identity(std::move(file));
+  std::string_view vary = rep.vary ? vary_field : "";  // never a null view: memcpy's source must not be
+  if (!rep.acceptable) return serve_error(reply, 406, vary);
+  const Validators& validators = rep.validators;
+  RangeDecision range{RangeDecision::Full, {0, rep.length()}};
   if (status == 200) {
     if (not_modified(request.if_none_match, request.if_modified_since, validators)) {
-      HeaderWriter head = start_head(reply, 304, 0);
-      head.field("Last-Modified", file->last_modified_view()).field("ETag", file->etag_view());
+      HeaderWriter head = start_head(reply, 304, coding_room);
+      head.field("Last-Modified", rep.last_modified).field("ETag", rep.etag).text(vary);
       finish_head(reply, head);
       return {304, 0};
     }
-    if (request.method == Method::Get && !request.range.empty())
+    if (request.method == Method::Get && !request.range.empty() && rep.coding == Coding::identity)
       range = decide_range(request.range, request.if_range, validators);
     if (range.kind == RangeDecision::Unsatisfiable) return unsatisfiable(reply, validators.size);
-    if (range.kind == RangeDecision::Full) range.range = {0, validators.size};
+    if (range.kind == RangeDecision::Full) range.range = {0, rep.length()};
   }
   int sent_status = range.kind == RangeDecision::Partial ? 206 : status;
-  HeaderWriter head = start_head(reply, sent_status, 0);
+  HeaderWriter head = start_head(reply, sent_status, coding_room);
   head.text("Content-Length: ").number(range.range.length).text("\r\n");
-  head.field("Content-Type", file->content_type);
+  head.field("Content-Type", rep.content_type);
+  if (rep.coding != Coding::identity) head.field("Content-Encoding", coding_name(rep.coding));
+  head.text(vary);
   if (status == 200) {
-    head.field("Last-Modified", file->last_modified_view()).field("ETag", file->etag_view());
-    head.text("Accept-Ranges: bytes\r\n");
+    head.field("Last-Modified", rep.last_modified).field("ETag", rep.etag);
+    // Ranges of an encoded body are not offered (nginx drops the field too).
+    if (rep.coding == Coding::identity) head.text("Accept-Ranges: bytes\r\n");
   }
   if (sent_status == 206) {
     uint64_t last = range.range.first + range.range.length - 1;
@@ -137,20 +149,24 @@ ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& reques
   }
   finish_head(reply, head);
   if (reply.head_only) return {sent_status, 0};
-  append_body(reply.out, std::move(file), range.range);
+  append_body(reply.out, std::move(rep), range.range);
   return {sent_status, range.range.length};
 }
 
 // Small files go out from memory in the same writev as the head; the rest by
-// sendfile from the cached descriptor. Either way the cache entry stays alive
-// until the bytes are sent, even if the cache drops it meanwhile.
-void StaticSite::append_body(OutputQueue& out, std::shared_ptr<const CachedFile> file, ByteRange range) {
-  if (file->body) {
-    const char* data = file->body.get() + range.first;
-    out.append_external(data, range.length, std::move(file));
+// sendfile from the cached descriptor; a body compressed on the fly from its
+// cached bytes. Either way the owner (cache entry, compressed body) stays
+// alive until the bytes are sent, even if its cache drops it meanwhile.
+void StaticSite::append_body(OutputQueue& out, Representation&& rep, ByteRange range) {
+  if (rep.body) {
+    const char* data = rep.body->bytes.data() + range.first;
+    out.append_external(data, range.length, std::move(rep.body));
+  } else if (rep.file->body) {
+    const char* data = rep.file->body.get() + range.first;
+    out.append_external(data, range.length, std::move(rep.file));
   } else {
-    int fd = file->fd.get();
-    out.append_file(fd, static_cast<off_t>(range.first), range.length, std::move(file));
+    int fd = rep.file->fd.get();
+    out.append_file(fd, static_cast<off_t>(range.first), range.length, std::move(rep.file));
   }
 }
 
@@ -199,13 +215,14 @@ ResponseSummary StaticSite::options(const Reply& reply) {
 }
 
 // Every error has a short text body and a Content-Length (405 adds Allow).
-ResponseSummary StaticSite::serve_error(const Reply& reply, int status) {
+ResponseSummary StaticSite::serve_error(const Reply& reply, int status, std::string_view extra_fields) {
   std::string_view reason = reason_phrase(status);
   uint64_t length = 4 + reason.size() + 1;  // "404 Not Found\n"
   HeaderWriter head = start_head(reply, status, 0);
   head.text("Content-Length: ").number(length).text("\r\n");
   head.text("Content-Type: text/plain; charset=utf-8\r\n");
   if (status == 405) head.text("Allow: ").text(allowed_methods).text("\r\n");
+  head.text(extra_fields);
   finish_head(reply, head);
   if (reply.head_only) return {status, 0};
   HeaderWriter body(reply.out.bytes(), length);

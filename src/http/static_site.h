@@ -8,6 +8,7 @@
 #include "core/output_queue.h"
 #include "http/date_cache.h"
 #include "http/document_root.h"
+#include "http/encoded_variants.h"
 #include "http/file_cache.h"
 #include "http/header_writer.h"
 #include "http/request_parser.h"
@@ -21,6 +22,7 @@ struct ResponseSummary {
 
 struct SiteOptions {
   bool allow_dotfiles = false;  // --dotfiles allow: serve names starting with '.'
+  CompressMode compress = CompressMode::automatic;  // --compress (docs/http-compression.md)
 };
 
 class StaticSite {
@@ -42,16 +44,17 @@ class StaticSite {
   ResponseSummary serve_file(const Reply& reply, const Request& request, std::shared_ptr<const CachedFile> file,
                              int status);
   ResponseSummary serve_path(const Reply& reply, const Request& request);
-  ResponseSummary serve_error(const Reply& reply, int status);
+  ResponseSummary serve_error(const Reply& reply, int status, std::string_view extra_fields = "");
   ResponseSummary not_found(const Reply& reply, const Request& request);
   ResponseSummary redirect_to_directory(const Reply& reply, const Request& request);
   ResponseSummary options(const Reply& reply);
   ResponseSummary unsatisfiable(const Reply& reply, uint64_t size);
-  static void append_body(OutputQueue& out, std::shared_ptr<const CachedFile> file, ByteRange range);
+  static void append_body(OutputQueue& out, Representation&& rep, ByteRange range);
   HeaderWriter start_head(const Reply& reply, int status, size_t extra_room);
   void finish_head(const Reply& reply, HeaderWriter& head);
 
   FileCache cache_;
+  EncodedVariants variants_;  // after cache_: it opens sidecars through it
   SiteOptions options_;
   DateCache dates_;
   std::chrono::steady_clock::time_point steady_now_;
