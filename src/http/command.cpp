@@ -24,7 +24,19 @@ struct HttpFlags {
   size_t max_connections = 0;
   std::string dotfiles = "deny";
   std::string model = "epoll";
+  std::string status_path, health_path, access_log_format = "combined", auth_file, auth_realm = "muxd";
 };
+
+// --status-path, --health-path: an absolute path, no query, no dot segments.
+CLI::Validator endpoint_path_check() {
+  return CLI::Validator(
+      [](std::string& path) -> std::string {
+        if (path.empty() || path.front() != '/') return "must start with '/'";
+        if (path.find_first_of("?# \t") != std::string::npos) return "must be a plain path (no '?', '#', spaces)";
+        return {};
+      },
+      "PATH");
+}
 
 int run_http(const HttpFlags& flags) {
   http::HttpConfig config;
@@ -46,6 +58,12 @@ int run_http(const HttpFlags& flags) {
   config.max_connections = flags.max_connections;
   config.allow_dotfiles = flags.dotfiles == "allow";
   config.model = *http::parse_model(flags.model);  // checked by the flag's validator
+  config.status_path = flags.status_path;
+  config.health_path = flags.health_path;
+  config.access_log_format = flags.access_log_format == "json" ? http::AccessLogFormat::json
+                                                               : http::AccessLogFormat::combined;
+  config.auth_file = flags.auth_file;
+  config.auth_realm = flags.auth_realm;
   return http::run_server(config);
 }
 
@@ -86,6 +104,20 @@ void register_http_command(CLI::App& app, CommandRun& run) {
     model_help += fmt::format("\n  {:<12} {}", model.name, model.summary);
   }
   http->add_option("--model", flags->model, model_help)->capture_default_str()->check(CLI::IsMember(model_names));
+  // Operations: docs/http-operations.md.
+  http->add_option("--status-path", flags->status_path,
+                   "Serve Prometheus counters at this path (off by default; behind --auth-file when given)")
+      ->check(endpoint_path_check());
+  http->add_option("--health-path", flags->health_path,
+                   "Answer '200 ok' at this path, for load balancers (off by default; never behind --auth-file)")
+      ->check(endpoint_path_check());
+  http->add_option("--access-log-format", flags->access_log_format, "Access log lines: combined or json")
+      ->capture_default_str()->check(CLI::IsMember({"combined", "json"}));
+  http->add_option("--auth-file", flags->auth_file,
+                   "Require HTTP Basic auth: htpasswd FILE of user:hash lines, bcrypt ($2y$/$2b$) or SHA-512-crypt ($6$)")
+      ->check(CLI::ExistingFile);
+  http->add_option("--auth-realm", flags->auth_realm, "The realm a browser shows when it asks for a password")
+      ->capture_default_str();
   http->callback([flags, &run] { run = [flags] { return run_http(*flags); }; });
 }
 

@@ -5,9 +5,14 @@
 #include <string>
 
 #include "core/address.h"
+#include "http/access_log.h"
 #include "http/request_parser.h"
 
 namespace muxd::http {
+
+class BasicAuth;
+class Metrics;
+struct WorkerCounters;
 
 // `--model`: how connections are driven (src/http/models/, one file each).
 // The protocol (http::Session) and the site are the same in every model.
@@ -26,6 +31,17 @@ struct HttpConfig {
   size_t max_connections = 0;  // per worker, 0: only the descriptor limit
   bool allow_dotfiles = false;  // --dotfiles allow
   IoModel model = IoModel::epoll;
+  // Operations (docs/http-operations.md): off when empty.
+  std::string status_path;  // --status-path: Prometheus counters
+  std::string health_path;  // --health-path: "200 ok"
+  AccessLogFormat access_log_format = AccessLogFormat::combined;
+  std::string auth_file;    // --auth-file: htpasswd, Basic auth on every path but the health path
+  std::string auth_realm = "muxd";
+  // Not flags: run_server gives each worker a copy of the config with these set.
+  size_t worker_index = 0;
+  WorkerCounters* counters = nullptr;  // this worker's, when --status-path is on
+  const Metrics* metrics = nullptr;
+  BasicAuth* auth = nullptr;           // when --auth-file is on
 };
 
 }  // namespace muxd::http
