@@ -25,6 +25,7 @@ struct HttpFlags {
   std::string dotfiles = "deny";
   std::string model = "epoll";
   std::string status_path, health_path, access_log_format = "combined", auth_file, auth_realm = "muxd";
+  double auth_check_rate = 1, auth_check_burst = 10;
 };
 
 // --status-path, --health-path: an absolute path, no query, no dot segments.
@@ -64,6 +65,8 @@ int run_http(const HttpFlags& flags) {
                                                                : http::AccessLogFormat::combined;
   config.auth_file = flags.auth_file;
   config.auth_realm = flags.auth_realm;
+  config.auth_check_rate = flags.auth_check_rate;
+  config.auth_check_burst = flags.auth_check_burst;
   return http::run_server(config);
 }
 
@@ -117,7 +120,19 @@ void register_http_command(CLI::App& app, CommandRun& run) {
                    "Require HTTP Basic auth: htpasswd FILE of user:hash lines, bcrypt ($2y$/$2b$) or SHA-512-crypt ($6$)")
       ->check(CLI::ExistingFile);
   http->add_option("--auth-realm", flags->auth_realm, "The realm a browser shows when it asks for a password")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& realm) -> std::string {  // it goes into a header: no CR/LF injection
+            for (unsigned char c : realm)
+              if (c < 0x20 || c == 0x7f) return "must not hold control characters";
+            return {};
+          },
+          "TEXT"));
+  http->add_option("--auth-check-burst", flags->auth_check_burst,
+                   "Password checks a client address may make at once; past them 429 (verified clients are cached)")
+      ->capture_default_str()->check(CLI::Range(1.0, 1e6));
+  http->add_option("--auth-check-rate", flags->auth_check_rate, "Password checks per second a client address regains")
+      ->capture_default_str()->check(CLI::Range(0.001, 1e6));
   http->callback([flags, &run] { run = [flags] { return run_http(*flags); }; });
 }
 

@@ -37,6 +37,8 @@ struct HttpConfig {
   AccessLogFormat access_log_format = AccessLogFormat::combined;
   std::string auth_file;    // --auth-file: htpasswd, Basic auth on every path but the health path
   std::string auth_realm = "muxd";
+  double auth_check_rate = 1;    // password checks per client address per second...
+  double auth_check_burst = 10;  // ...and at once (past them: 429)
   // Not flags: run_server gives each worker a copy of the config with these set.
   size_t worker_index = 0;
   WorkerCounters* counters = nullptr;  // this worker's, when --status-path is on

@@ -13,7 +13,10 @@ std::unique_ptr<Operations> Operations::make(const HttpConfig& config, size_t wo
   if (!config.status_path.empty()) ops->metrics_ = std::make_unique<Metrics>(workers, std::string(model));
   if (!config.auth_file.empty()) {
     try {
-      ops->auth_ = std::make_unique<BasicAuth>(Htpasswd::load(config.auth_file), config.auth_realm);
+      BasicAuth::Limits limits;
+      limits.checks_per_second = config.auth_check_rate;
+      limits.checks_burst = config.auth_check_burst;
+      ops->auth_ = std::make_unique<BasicAuth>(Htpasswd::load(config.auth_file), config.auth_realm, limits);
     } catch (const HtpasswdError& error) {
       log_error("muxd http: {}", error.what());
       return nullptr;
