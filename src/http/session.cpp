@@ -40,6 +40,7 @@ Session::~Session() {
 
 // Parses and answers every complete request in `data`; returns the bytes used.
 size_t Session::on_data(std::string_view data, OutputQueue& out) {
+  if (auth_waiting_) return 0;  // a request's credentials are being checked: hold everything
   shared_.refresh_clock();
   size_t used = 0;
   while (used < data.size() && !close_after_output_ && out.pending_bytes() < kMaxQueuedOutput) {
