@@ -10,7 +10,7 @@ level=${1:-build}
 build_pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev nlohmann-json3-dev
   libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libcrypt-dev liburing-dev python3
   libsqlite3-dev libpq-dev zlib1g-dev libbrotli-dev libzstd-dev)
-test_pkgs=(curl chromium lftp vsftpd tmux procps postgresql dict dictd dict-wn brotli zstd)
+test_pkgs=(curl chromium lftp vsftpd tmux procps postgresql dict dictd dict-wn brotli zstd apache2-utils openssl)
 bench_pkgs=(nginx wrk nghttp2-client vsftpd util-linux)
 
 want=("${build_pkgs[@]}")

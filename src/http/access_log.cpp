@@ -14,7 +14,13 @@ constexpr size_t flush_threshold = 32 * 1024;
 
 void AccessLog::record(const AccessRecord& entry) {
   if (!enabled()) return;
-  buffer_.append(entry.client_ip).append(" - - [").append(entry.time).append("] ");
+  if (format_ == AccessLogFormat::json) return record_json(entry);
+  buffer_.append(entry.client_ip).append(" - ");
+  if (entry.user.empty())
+    buffer_.push_back('-');
+  else
+    append_escaped(entry.user, true);
+  buffer_.append(" [").append(entry.time).append("] ");
   append_quoted(entry.request_line);
   char number[24];
   buffer_.push_back(' ');
@@ -37,8 +43,14 @@ void AccessLog::record(const AccessRecord& entry) {
 void AccessLog::append_quoted(std::string_view field) {
   buffer_.push_back('"');
   if (field.empty()) buffer_.push_back('-');
+  append_escaped(field, false);
+  buffer_.push_back('"');
+}
+
+// The user field is unquoted: there a space is escaped too.
+void AccessLog::append_escaped(std::string_view field, bool escape_space) {
   for (unsigned char c : field) {
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+    if (c < 0x20 || (escape_space && c == ' ') || c >= 0x7f || c == '"' || c == '\\') {
       constexpr char hex[] = "0123456789ABCDEF";
       buffer_.append("\\x").push_back(hex[c >> 4]);
       buffer_.push_back(hex[c & 15]);
@@ -46,7 +58,6 @@ void AccessLog::append_quoted(std::string_view field) {
       buffer_.push_back(static_cast<char>(c));
     }
   }
-  buffer_.push_back('"');
 }
 
 void AccessLog::flush() {

@@ -25,7 +25,20 @@ struct HttpFlags {
   std::string dotfiles = "deny";
   std::string model = "epoll";
   std::string compress = "auto";
+  std::string status_path, health_path, access_log_format = "combined", auth_file, auth_realm = "muxd";
+  double auth_check_rate = 1, auth_check_burst = 10;
 };
+
+// --status-path, --health-path: an absolute path, no query, no dot segments.
+CLI::Validator endpoint_path_check() {
+  return CLI::Validator(
+      [](std::string& path) -> std::string {
+        if (path.empty() || path.front() != '/') return "must start with '/'";
+        if (path.find_first_of("?# \t") != std::string::npos) return "must be a plain path (no '?', '#', spaces)";
+        return {};
+      },
+      "PATH");
+}
 
 int run_http(const HttpFlags& flags) {
   http::HttpConfig config;
@@ -50,6 +63,14 @@ int run_http(const HttpFlags& flags) {
   config.compress = flags.compress == "off"      ? http::CompressMode::off
                     : flags.compress == "static" ? http::CompressMode::sidecars_only
                                                  : http::CompressMode::automatic;
+  config.status_path = flags.status_path;
+  config.health_path = flags.health_path;
+  config.access_log_format = flags.access_log_format == "json" ? http::AccessLogFormat::json
+                                                               : http::AccessLogFormat::combined;
+  config.auth_file = flags.auth_file;
+  config.auth_realm = flags.auth_realm;
+  config.auth_check_rate = flags.auth_check_rate;
+  config.auth_check_burst = flags.auth_check_burst;
   return http::run_server(config);
 }
 
@@ -94,6 +115,32 @@ void register_http_command(CLI::App& app, CommandRun& run) {
     model_help += fmt::format("\n  {:<12} {}", model.name, model.summary);
   }
   http->add_option("--model", flags->model, model_help)->capture_default_str()->check(CLI::IsMember(model_names));
+  // Operations: docs/http-operations.md.
+  http->add_option("--status-path", flags->status_path,
+                   "Serve Prometheus counters at this path (off by default; behind --auth-file when given)")
+      ->check(endpoint_path_check());
+  http->add_option("--health-path", flags->health_path,
+                   "Answer '200 ok' at this path, for load balancers (off by default; never behind --auth-file)")
+      ->check(endpoint_path_check());
+  http->add_option("--access-log-format", flags->access_log_format, "Access log lines: combined or json")
+      ->capture_default_str()->check(CLI::IsMember({"combined", "json"}));
+  http->add_option("--auth-file", flags->auth_file,
+                   "Require HTTP Basic auth: htpasswd FILE of user:hash lines, bcrypt ($2y$/$2b$) or SHA-512-crypt ($6$)")
+      ->check(CLI::ExistingFile);
+  http->add_option("--auth-realm", flags->auth_realm, "The realm a browser shows when it asks for a password")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& realm) -> std::string {  // it goes into a header: no CR/LF injection
+            for (unsigned char c : realm)
+              if (c < 0x20 || c == 0x7f) return "must not hold control characters";
+            return {};
+          },
+          "TEXT"));
+  http->add_option("--auth-check-burst", flags->auth_check_burst,
+                   "Password checks a client address may make at once; past them 429 (verified clients are cached)")
+      ->capture_default_str()->check(CLI::Range(1.0, 1e6));
+  http->add_option("--auth-check-rate", flags->auth_check_rate, "Password checks per second a client address regains")
+      ->capture_default_str()->check(CLI::Range(0.001, 1e6));
   http->callback([flags, &run] { run = [flags] { return run_http(*flags); }; });
 }
 

@@ -5,10 +5,15 @@
 #include <string>
 
 #include "core/address.h"
+#include "http/access_log.h"
 #include "http/content_coding.h"
 #include "http/request_parser.h"
 
 namespace muxd::http {
+
+class BasicAuth;
+class Metrics;
+struct WorkerCounters;
 
 // `--model`: how connections are driven (src/http/models/, one file each).
 // The protocol (http::Session) and the site are the same in every model.
@@ -28,6 +33,19 @@ struct HttpConfig {
   bool allow_dotfiles = false;  // --dotfiles allow
   CompressMode compress = CompressMode::automatic;  // --compress auto|static|off
   IoModel model = IoModel::epoll;
+  // Operations (docs/http-operations.md): off when empty.
+  std::string status_path;  // --status-path: Prometheus counters
+  std::string health_path;  // --health-path: "200 ok"
+  AccessLogFormat access_log_format = AccessLogFormat::combined;
+  std::string auth_file;    // --auth-file: htpasswd, Basic auth on every path but the health path
+  std::string auth_realm = "muxd";
+  double auth_check_rate = 1;    // password checks per client address per second...
+  double auth_check_burst = 10;  // ...and at once (past them: 429)
+  // Not flags: run_server gives each worker a copy of the config with these set.
+  size_t worker_index = 0;
+  WorkerCounters* counters = nullptr;  // this worker's, when --status-path is on
+  const Metrics* metrics = nullptr;
+  BasicAuth* auth = nullptr;           // when --auth-file is on
 };
 
 }  // namespace muxd::http

@@ -11,7 +11,9 @@
 #include "core/log.h"
 #include "core/log_file.h"
 #include "core/server.h"
+#include "http/metrics.h"
 #include "http/models/model.h"
+#include "http/operations.h"
 
 namespace muxd::http {
 namespace {
@@ -53,6 +55,9 @@ int run_server(const HttpConfig& config) {
   ServerSpec spec;
   spec.service = "http";
   spec.workers = model.uses_workers ? config.workers : 1;
+  // --status-path, --auth-file: the process's shared parts, and a config per worker.
+  std::unique_ptr<Operations> operations = Operations::make(config, spec.workers, model.name);
+  if (!operations) return 2;
   spec.drain_timeout = config.shutdown_timeout;
   // HTTP clients speak first: accept a connection when its request is there,
   // so the read right after accept finds it (nginx's "listen ... deferred").
@@ -63,7 +68,7 @@ int run_server(const HttpConfig& config) {
   listener.nodelay = true;
   listener.defer_accept_seconds = static_cast<int>(defer);
   spec.make_worker = [&](EventLoop& loop, size_t index) {
-    return model.make_worker(ModelContext{loop, index, config, *root, access_log->fd()});
+    return model.make_worker(ModelContext{loop, index, operations->worker_config(index), *root, access_log->fd()});
   };
   spec.on_ready = [&](const std::vector<SocketAddress>& bound) {
     std::string root_path = std::filesystem::absolute(config.root).lexically_normal().string();

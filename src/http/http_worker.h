@@ -6,6 +6,7 @@
 #include "core/server.h"
 #include "core/session_host.h"
 #include "core/timer_queue.h"
+#include "core/work_pool.h"
 #include "http/session.h"
 
 namespace muxd::http {
@@ -28,6 +29,7 @@ class HttpWorker final : public ServiceWorker {
   TimerQueue idle_timeouts_;
   TimerQueue write_timeouts_;
   SessionHost host_;  // after the queues: its connections' timers live in them
+  std::unique_ptr<WorkThreads> auth_threads_;  // --auth-file: password hashing off the loop
 };
 
 }  // namespace muxd::http

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "http/metrics.h"
+
 namespace muxd::http {
 namespace {
 
@@ -16,7 +18,9 @@ bool expects_continue(const Request& request) {
 
 SessionShared::SessionShared(const HttpConfig& config_in, const DocumentRoot& root, int access_log_fd,
                              SteadyClock clock_in)
-    : config(config_in), site(root, {}, {.allow_dotfiles = config_in.allow_dotfiles, .compress = config_in.compress}), access_log(access_log_fd), clock(std::move(clock_in)) {
+    : config(config_in),
+      site(root, {}, {.allow_dotfiles = config_in.allow_dotfiles, .compress = config_in.compress}),
+      access_log(access_log_fd, config_in.access_log_format), clock(std::move(clock_in)) {
   refresh_clock();
 }
 
@@ -26,14 +30,18 @@ Session::Session(SessionShared& shared, const SocketAddress& peer)
     std::string ip = peer.ip_string();
     std::strncpy(peer_ip_, ip.c_str(), sizeof(peer_ip_) - 1);
   }
+  if (shared_.config.auth) client_ = peer;
+  if (WorkerCounters* counters = shared_.config.counters) WorkerCounters::add(counters->connections_accepted);
 }
 
 Session::~Session() {
   if (shared_.request_owner == this) shared_.request_owner = nullptr;
+  if (WorkerCounters* counters = shared_.config.counters) WorkerCounters::add(counters->connections_closed);
 }
 
 // Parses and answers every complete request in `data`; returns the bytes used.
 size_t Session::on_data(std::string_view data, OutputQueue& out) {
+  if (auth_waiting_) return 0;  // a request's credentials are being checked: hold everything
   shared_.refresh_clock();
   size_t used = 0;
   while (used < data.size() && !close_after_output_ && out.pending_bytes() < kMaxQueuedOutput) {
@@ -50,6 +58,7 @@ size_t Session::on_data(std::string_view data, OutputQueue& out) {
       answer_error(result.http_status, out);
       return data.size();  // nothing after a malformed request can be trusted
     }
+    if (!authorize(request)) break;  // its bytes stay unused until the verdict is back
     used += request.head_size;
     if (request.body == BodyFraming::None) {
       answer(request, out);
@@ -104,7 +113,7 @@ size_t Session::consume_body(std::string_view data, OutputQueue& out) {
 
 void Session::answer(const Request& request, OutputQueue& out) {
   bool keep_alive = request.keep_alive && !shared_.stopping && !stopping_ && !peer_closed_;
-  ResponseSummary summary = shared_.site.respond(request, keep_alive, out);
+  ResponseSummary summary = respond(request, keep_alive, out);
   if (!keep_alive) close_after_output_ = true;
   restart_timeout_ = true;
   log_access(&request, summary.status, summary.body_bytes);
@@ -119,6 +128,7 @@ void Session::answer_error(int status, OutputQueue& out) {
 }
 
 void Session::log_access(const Request* request, int status, uint64_t body_bytes) {
+  if (WorkerCounters* counters = shared_.config.counters) counters->count_response(status, body_bytes);
   AccessLog& log = shared_.access_log;
   if (!log.enabled()) return;
   log_line_.clear();
@@ -129,7 +139,8 @@ void Session::log_access(const Request* request, int status, uint64_t body_bytes
     referer = request->header("referer");
     user_agent = request->header("user-agent");
   }
-  log.record({peer_ip_, shared_.site.dates().log_time(), log_line_, status, body_bytes, referer, user_agent});
+  std::string_view user = request ? std::string_view(auth_user_) : std::string_view();
+  log.record({peer_ip_, shared_.site.dates().log_time(), log_line_, status, body_bytes, referer, user_agent, user});
 }
 
 // A request still arriving can no longer complete; what is queued still goes.
@@ -187,7 +198,7 @@ SessionWants Session::wants(const OutputQueue& out) {
     wants.close = linger ? SessionWants::Close::after_output_lingering : SessionWants::Close::after_output;
     return wants;
   }
-  wants.read = !busy && !peer_closed_;
+  wants.read = !busy && !peer_closed_ && !auth_waiting_;
   return wants;
 }
 

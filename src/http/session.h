@@ -53,6 +53,10 @@ struct SessionShared {
   Request request;
   const void* request_owner = nullptr;  // the session whose parse `request` holds
   bool stopping = false;                // graceful stop: no more keep-alive
+  // --auth-file: runs `verify` off this worker's thread, then `done(result)`
+  // on it; false when it cannot (queue full). Unset: sessions verify inline
+  // (the blocking models, whose thread is the client's; see session_auth.cpp).
+  std::function<bool(std::function<bool()> verify, std::function<void(bool)> done)> offload_auth;
 };
 
 class Session final : public StreamSession {
@@ -60,6 +64,7 @@ class Session final : public StreamSession {
   Session(SessionShared& shared, const SocketAddress& peer);
   ~Session() override;
 
+  void attach(const std::function<Resume()>& make) override;
   size_t on_data(std::string_view data, OutputQueue& out) override;
   void on_peer_closed(OutputQueue& out) override;
   void on_timeout(OutputQueue& out) override;
@@ -72,6 +77,10 @@ class Session final : public StreamSession {
   void answer(const Request& request, OutputQueue& out);
   void answer_error(int status, OutputQueue& out);
   void log_access(const Request* request, int status, uint64_t body_bytes);
+  // Operations (session_auth.cpp): --auth-file, --status-path, --health-path.
+  enum class AuthGate : uint8_t { pass, denied, throttled, unavailable };
+  bool authorize(const Request& request);  // false: verifying elsewhere, the request waits
+  ResponseSummary respond(const Request& request, bool keep_alive, OutputQueue& out);
 
   SessionShared& shared_;
   RequestParser parser_;
@@ -88,6 +97,14 @@ class Session final : public StreamSession {
   bool peer_may_send_ = false;  // close lingering even with nothing buffered
   bool restart_timeout_ = false;  // a request was answered: the next timeout starts afresh
   char peer_ip_[INET6_ADDRSTRLEN] = "";
+  // --auth-file
+  Resume resume_;              // attached only when auth is on
+  SocketAddress client_;       // only when auth is on: the per-address throttle's key
+  std::string auth_user_;      // the verified user of the request being answered
+  std::string verified_value_; // an Authorization value verified elsewhere...
+  bool verified_ok_ = false;   // ...and the verdict, used once when the request is offered again
+  bool auth_waiting_ = false;
+  AuthGate auth_gate_ = AuthGate::pass;
 };
 
 }  // namespace muxd::http
