@@ -10,6 +10,7 @@
 #include "core/worker_pool.h"
 #include "http/http_server.h"
 #include "http/models/model.h"
+#include "http/site_flags.h"
 
 namespace muxd {
 namespace {
@@ -24,6 +25,7 @@ struct HttpFlags {
   size_t max_connections = 0;
   std::string dotfiles = "deny";
   std::string model = "epoll";
+  http::SiteFlags site;  // DIR, --dir-listing, --spa, --header, --cors, --cache-control
 };
 
 int run_http(const HttpFlags& flags) {
@@ -31,7 +33,8 @@ int run_http(const HttpFlags& flags) {
   auto listen = parse_listen_flag("http", flags.listen);
   if (!listen) return 2;
   config.listen = *listen;
-  config.root = flags.root.empty() ? http::bundled_site_root() : flags.root;
+  if (!http::apply_site_flags(flags.site, flags.root, config)) return 2;
+  if (config.root.empty()) config.root = http::bundled_site_root();
   if (config.root.empty()) {
     fmt::print(stderr, "muxd http: no --root given and the bundled site was not found\n");
     return 2;
@@ -86,6 +89,7 @@ void register_http_command(CLI::App& app, CommandRun& run) {
     model_help += fmt::format("\n  {:<12} {}", model.name, model.summary);
   }
   http->add_option("--model", flags->model, model_help)->capture_default_str()->check(CLI::IsMember(model_names));
+  http::add_site_flags(*http, flags->site);
   http->callback([flags, &run] { run = [flags] { return run_http(*flags); }; });
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/address.h"
 #include "http/request_parser.h"
+#include "http/site_extras.h"
 
 namespace muxd::http {
 
@@ -26,6 +27,7 @@ struct HttpConfig {
   size_t max_connections = 0;  // per worker, 0: only the descriptor limit
   bool allow_dotfiles = false;  // --dotfiles allow
   IoModel model = IoModel::epoll;
+  SiteExtras extras;  // listings, SPA, --header, --cors, --cache-control
 };
 
 }  // namespace muxd::http

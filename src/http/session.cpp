@@ -16,7 +16,7 @@ bool expects_continue(const Request& request) {
 
 SessionShared::SessionShared(const HttpConfig& config_in, const DocumentRoot& root, int access_log_fd,
                              SteadyClock clock_in)
-    : config(config_in), site(root, {}, {.allow_dotfiles = config_in.allow_dotfiles}), access_log(access_log_fd), clock(std::move(clock_in)) {
+    : config(config_in), site(root, {}, {.allow_dotfiles = config_in.allow_dotfiles, .extras = config_in.extras}), access_log(access_log_fd), clock(std::move(clock_in)) {
   refresh_clock();
 }
 

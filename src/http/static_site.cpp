@@ -1,5 +1,8 @@
 #include "http/static_site.h"
 
+#include "http/accept.h"
+#include "http/cache_control.h"
+#include "http/dir_listing.h"
 #include "http/header_writer.h"
 #include "http/target_path.h"
 
@@ -11,6 +14,7 @@ struct StaticSite::Reply {
   bool keep_alive;
   bool http10;
   bool head_only;
+  std::string_view origin;  // the request's Origin (CORS)
 };
 
 namespace {
@@ -28,6 +32,7 @@ std::string_view connection_field(bool keep_alive, bool http10) {
 std::string_view reason_phrase(int status) {
   switch (status) {
     case 200: return "OK";
+    case 204: return "No Content";
     case 206: return "Partial Content";
     case 301: return "Moved Permanently";
     case 304: return "Not Modified";
@@ -48,8 +53,10 @@ std::string_view reason_phrase(int status) {
 }
 
 StaticSite::StaticSite(const DocumentRoot& root, FileCache::Limits cache_limits, SiteOptions options)
-    : cache_(root, cache_limits), options_(options) {
+    : root_(root), cache_(root, cache_limits), options_(std::move(options)), cors_(options_.extras.cors_origin) {
   clean_path_.reserve(256);
+  const SiteExtras& extras = options_.extras;
+  extra_room_ = extras.extra_headers.size() + extras.cache_control.size() + 2 * extras.cors_origin.size() + 256;
 }
 
 void StaticSite::set_time(time_t now, std::chrono::steady_clock::time_point steady_now) {
@@ -58,25 +65,26 @@ void StaticSite::set_time(time_t now, std::chrono::steady_clock::time_point stea
 }
 
 HeaderWriter StaticSite::start_head(const Reply& reply, int status, size_t extra_room) {
-  HeaderWriter head(reply.out.bytes(), fixed_head_room + extra_room);
+  HeaderWriter head(reply.out.bytes(), fixed_head_room + extra_room + extra_room_);
   head.text("HTTP/1.1 ").number(static_cast<uint64_t>(status)).text(" ").text(reason_phrase(status)).text("\r\n");
   head.text("Server: muxd\r\nDate: ").text(dates_.http_date()).text("\r\n");
   return head;
 }
 
 void StaticSite::finish_head(const Reply& reply, HeaderWriter& head) {
+  extra_fields(reply, head);
   head.text(connection_field(reply.keep_alive, reply.http10)).text("\r\n");
   reply.out.appended(head.done());
 }
 
 ResponseSummary StaticSite::respond(const Request& request, bool keep_alive, OutputQueue& out) {
-  Reply reply{out, keep_alive, request.minor_version == 0, request.method == Method::Head};
+  Reply reply{out, keep_alive, request.minor_version == 0, request.method == Method::Head, request.header("origin")};
   switch (request.method) {
     case Method::Get:
     case Method::Head:
       return serve_path(reply, request);
     case Method::Options:
-      return options(reply);
+      return cors_.is_preflight(request) ? preflight(reply, request) : options(reply);
     case Method::Unknown:
       return serve_error(reply, 501);
     default:
@@ -85,7 +93,7 @@ ResponseSummary StaticSite::respond(const Request& request, bool keep_alive, Out
 }
 
 ResponseSummary StaticSite::respond_error(int status, OutputQueue& out) {
-  return serve_error(Reply{out, false, false, false}, status);
+  return serve_error(Reply{out, false, false, false, {}}, status);
 }
 
 ResponseSummary StaticSite::serve_path(const Reply& reply, const Request& request) {
@@ -98,8 +106,12 @@ ResponseSummary StaticSite::serve_path(const Reply& reply, const Request& reques
   FileLookup found = cache_.open(clean_path_, steady_now_);
   if (found.file) return serve_file(reply, request, std::move(found.file), 200);
   if (found.is_directory) return wants_directory ? serve_error(reply, 403) : redirect_to_directory(reply, request);
-  // RFC 9110 §15.5.5: a directory without index.html is not listed.
-  if (wants_directory && found.error == ENOENT) return serve_error(reply, 403);
+  // RFC 9110 §15.5.5: a directory without index.html is not listed, unless --dir-listing.
+  if (wants_directory && found.error == ENOENT) {
+    if (options_.extras.dir_listing) return serve_listing(reply, request);
+    return serve_error(reply, 403);
+  }
+  if (wants_spa_fallback(request, found.error)) return spa_fallback(reply, request);
   int status = status_for_errno(found.error);
   return status == 404 ? not_found(reply, request) : serve_error(reply, status);
 }
@@ -114,6 +126,7 @@ ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& reques
     if (not_modified(request.if_none_match, request.if_modified_since, validators)) {
       HeaderWriter head = start_head(reply, 304, 0);
       head.field("Last-Modified", file->last_modified_view()).field("ETag", file->etag_view());
+      head.field("Cache-Control", cache_control_for(file->content_type, options_.extras.cache_control));
       finish_head(reply, head);
       return {304, 0};
     }
@@ -128,6 +141,7 @@ ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& reques
   head.field("Content-Type", file->content_type);
   if (status == 200) {
     head.field("Last-Modified", file->last_modified_view()).field("ETag", file->etag_view());
+    head.field("Cache-Control", cache_control_for(file->content_type, options_.extras.cache_control));
     head.text("Accept-Ranges: bytes\r\n");
   }
   if (sent_status == 206) {
@@ -212,6 +226,80 @@ ResponseSummary StaticSite::serve_error(const Reply& reply, int status) {
   body.number(static_cast<uint64_t>(status)).text(" ").text(reason).text("\n");
   reply.out.appended(body.done());
   return {status, length};
+}
+
+}  // namespace muxd::http
+
+// --- what site_extras.h adds ------------------------------------------------
+namespace muxd::http {
+
+// --header lines, then CORS (cors.h) on every response, errors included.
+void StaticSite::extra_fields(const Reply& reply, HeaderWriter& head) const {
+  head.text(options_.extras.extra_headers);
+  if (!cors_.enabled()) return;
+  CorsDecision cors = cors_.decide(reply.origin);
+  if (cors.vary_origin) head.text("Vary: Origin\r\n");
+  if (!cors.allow_origin.empty()) {
+    head.field("Access-Control-Allow-Origin", cors.allow_origin);
+    head.field("Access-Control-Expose-Headers", kCorsExposeHeaders);
+  }
+}
+
+// A CORS preflight: 204, what may follow, and for how long (cors.h).
+ResponseSummary StaticSite::preflight(const Reply& reply, const Request& request) {
+  std::string_view asked = request.header("access-control-request-headers");
+  CorsDecision cors = cors_.decide_preflight(reply.origin, asked);
+  HeaderWriter head = start_head(reply, 204, asked.size());
+  head.field("Access-Control-Allow-Methods", kCorsAllowMethods);
+  if (!cors.allow_headers.empty()) head.field("Access-Control-Allow-Headers", cors.allow_headers);
+  head.field("Access-Control-Max-Age", kCorsMaxAge);
+  finish_head(reply, head);  // Access-Control-Allow-Origin and Vary come with extra_fields
+  return {204, 0};
+}
+
+// --dir-listing: the page is rendered into a memory file, sent like a file.
+ResponseSummary StaticSite::serve_listing(const Reply& reply, const Request& request) {
+  clean_path_.resize(clean_path_.size() - std::string_view("index.html").size());
+  bool json = prefers_json(request.header("accept"));
+  auto built = build_listing(root_, clean_path_, json ? ListingFormat::json : ListingFormat::html,
+                             options_.allow_dotfiles);
+  if (auto* error = std::get_if<int>(&built)) {  // no such directory: as for a missing file
+    if (wants_spa_fallback(request, *error)) return spa_fallback(reply, request);
+    int status = status_for_errno(*error);
+    return status == 404 ? not_found(reply, request) : serve_error(reply, status);
+  }
+  auto body = std::make_shared<ListingBody>(std::move(std::get<ListingBody>(built)));
+  HeaderWriter head = start_head(reply, 200, kListingCsp.size());
+  head.text("Content-Length: ").number(body->size).text("\r\n");
+  head.field("Content-Type", json ? "application/json" : "text/html; charset=utf-8");
+  head.field("Cache-Control", options_.extras.cache_control.empty() ? kHtmlCacheControl : options_.extras.cache_control);
+  head.text("Vary: Accept\r\nX-Content-Type-Options: nosniff\r\n");
+  if (!json) head.field("Content-Security-Policy", kListingCsp);
+  finish_head(reply, head);
+  if (reply.head_only || body->size == 0) return {200, 0};
+  uint64_t size = body->size;
+  int fd = body->fd.get();
+  reply.out.append_file(fd, 0, size, std::move(body));
+  return {200, size};
+}
+
+// --spa: a page navigation (GET/HEAD accepting text/html explicitly) to a
+// path that does not exist and does not look like a file (no '.' in its last
+// segment after the first character) gets the app's page. Paths that were
+// refused (outside the root, dotfiles) never reach here; symlinks leading
+// out (EXDEV) and permission errors keep their answer.
+bool StaticSite::wants_spa_fallback(const Request& request, int error) const {
+  if (options_.extras.spa_path.empty() || (error != ENOENT && error != ENOTDIR)) return false;
+  if (!accepts_html_explicitly(request.header("accept"))) return false;
+  std::string_view path = clean_path_;
+  std::string_view last = path.substr(path.rfind('/') + 1);
+  return last.size() < 2 || last.find('.', 1) == std::string_view::npos;
+}
+
+ResponseSummary StaticSite::spa_fallback(const Reply& reply, const Request& request) {
+  FileLookup page = cache_.open(options_.extras.spa_path, steady_now_);
+  if (page.file) return serve_file(reply, request, std::move(page.file), 200);
+  return not_found(reply, request);
 }
 
 }  // namespace muxd::http
