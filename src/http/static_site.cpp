@@ -107,10 +107,7 @@ ResponseSummary StaticSite::serve_path(const Reply& reply, const Request& reques
   if (found.file) return serve_file(reply, request, std::move(found.file), 200);
   if (found.is_directory) return wants_directory ? serve_error(reply, 403) : redirect_to_directory(reply, request);
   // RFC 9110 §15.5.5: a directory without index.html is not listed, unless --dir-listing.
-  if (wants_directory && found.error == ENOENT) {
-    if (options_.extras.dir_listing) return serve_listing(reply, request);
-    return serve_error(reply, 403);
-  }
+  if (wants_directory && found.error == ENOENT) return missing_index(reply, request);
   if (wants_spa_fallback(request, found.error)) return spa_fallback(reply, request);
   int status = status_for_errno(found.error);
   return status == 404 ? not_found(reply, request) : serve_error(reply, status);
@@ -257,9 +254,22 @@ ResponseSummary StaticSite::preflight(const Reply& reply, const Request& request
   return {204, 0};
 }
 
+// A path ending in '/' without index.html: listed with --dir-listing; else
+// 403 as before when the directory exists, and with --spa a missing
+// directory is a missing path like any other.
+ResponseSummary StaticSite::missing_index(const Reply& reply, const Request& request) {
+  clean_path_.resize(clean_path_.size() - std::string_view("index.html").size());
+  if (options_.extras.dir_listing) return serve_listing(reply, request);
+  if (options_.extras.spa_path.empty()) return serve_error(reply, 403);
+  FileLookup directory = cache_.open(clean_path_, steady_now_);
+  if (directory.is_directory || !wants_spa_fallback(request, directory.error)) {
+    return directory.is_directory ? serve_error(reply, 403) : not_found(reply, request);
+  }
+  return spa_fallback(reply, request);
+}
+
 // --dir-listing: the page is rendered into a memory file, sent like a file.
 ResponseSummary StaticSite::serve_listing(const Reply& reply, const Request& request) {
-  clean_path_.resize(clean_path_.size() - std::string_view("index.html").size());
   bool json = prefers_json(request.header("accept"));
   auto built = build_listing(root_, clean_path_, json ? ListingFormat::json : ListingFormat::html,
                              options_.allow_dotfiles);

@@ -51,6 +51,7 @@ class StaticSite {
   ResponseSummary options(const Reply& reply);
   ResponseSummary unsatisfiable(const Reply& reply, uint64_t size);
   // What --dir-listing, --spa, --header and --cors add (site_extras.h).
+  ResponseSummary missing_index(const Reply& reply, const Request& request);
   ResponseSummary serve_listing(const Reply& reply, const Request& request);
   ResponseSummary spa_fallback(const Reply& reply, const Request& request);
   bool wants_spa_fallback(const Request& request, int error) const;
