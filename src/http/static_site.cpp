@@ -15,6 +15,7 @@ struct StaticSite::Reply {
   bool http10;
   bool head_only;
   std::string_view origin;  // the request's Origin (CORS)
+  bool vary_accept = false;  // the answer depended on Accept (listings, --spa)
 };
 
 namespace {
@@ -108,7 +109,7 @@ ResponseSummary StaticSite::serve_path(const Reply& reply, const Request& reques
   if (found.is_directory) return wants_directory ? serve_error(reply, 403) : redirect_to_directory(reply, request);
   // RFC 9110 §15.5.5: a directory without index.html is not listed, unless --dir-listing.
   if (wants_directory && found.error == ENOENT) return missing_index(reply, request);
-  if (wants_spa_fallback(request, found.error)) return spa_fallback(reply, request);
+  if (spa_applies(found.error)) return spa_fallback(reply, request);
   int status = status_for_errno(found.error);
   return status == 404 ? not_found(reply, request) : serve_error(reply, status);
 }
@@ -233,6 +234,7 @@ namespace muxd::http {
 // --header lines, then CORS (cors.h) on every response, errors included.
 void StaticSite::extra_fields(const Reply& reply, HeaderWriter& head) const {
   head.text(options_.extras.extra_headers);
+  if (reply.vary_accept) head.text("Vary: Accept\r\n");
   if (!cors_.enabled()) return;
   CorsDecision cors = cors_.decide(reply.origin);
   if (cors.vary_origin) head.text("Vary: Origin\r\n");
@@ -262,10 +264,8 @@ ResponseSummary StaticSite::missing_index(const Reply& reply, const Request& req
   if (options_.extras.dir_listing) return serve_listing(reply, request);
   if (options_.extras.spa_path.empty()) return serve_error(reply, 403);
   FileLookup directory = cache_.open(clean_path_, steady_now_);
-  if (directory.is_directory || !wants_spa_fallback(request, directory.error)) {
-    return directory.is_directory ? serve_error(reply, 403) : not_found(reply, request);
-  }
-  return spa_fallback(reply, request);
+  if (directory.is_directory) return serve_error(reply, 403);
+  return spa_applies(directory.error) ? spa_fallback(reply, request) : not_found(reply, request);
 }
 
 // --dir-listing: the page is rendered into a memory file, sent like a file.
@@ -274,7 +274,7 @@ ResponseSummary StaticSite::serve_listing(const Reply& reply, const Request& req
   auto built = build_listing(root_, clean_path_, json ? ListingFormat::json : ListingFormat::html,
                              options_.allow_dotfiles);
   if (auto* error = std::get_if<int>(&built)) {  // no such directory: as for a missing file
-    if (wants_spa_fallback(request, *error)) return spa_fallback(reply, request);
+    if (spa_applies(*error)) return spa_fallback(reply, request);
     int status = status_for_errno(*error);
     return status == 404 ? not_found(reply, request) : serve_error(reply, status);
   }
@@ -283,7 +283,7 @@ ResponseSummary StaticSite::serve_listing(const Reply& reply, const Request& req
   head.text("Content-Length: ").number(body->size).text("\r\n");
   head.field("Content-Type", json ? "application/json" : "text/html; charset=utf-8");
   head.field("Cache-Control", options_.extras.cache_control.empty() ? kHtmlCacheControl : options_.extras.cache_control);
-  head.text("Vary: Accept\r\nX-Content-Type-Options: nosniff\r\n");
+  head.text("Vary: Accept\r\nX-Content-Type-Options: nosniff\r\n");  // Accept chose HTML or JSON
   if (!json) head.field("Content-Security-Policy", kListingCsp);
   finish_head(reply, head);
   if (reply.head_only || body->size == 0) return {200, 0};
@@ -298,18 +298,21 @@ ResponseSummary StaticSite::serve_listing(const Reply& reply, const Request& req
 // segment after the first character) gets the app's page. Paths that were
 // refused (outside the root, dotfiles) never reach here; symlinks leading
 // out (EXDEV) and permission errors keep their answer.
-bool StaticSite::wants_spa_fallback(const Request& request, int error) const {
-  if (options_.extras.spa_path.empty() || (error != ENOENT && error != ENOTDIR)) return false;
-  if (!accepts_html_explicitly(request.header("accept"))) return false;
-  std::string_view path = clean_path_;
-  std::string_view last = path.substr(path.rfind('/') + 1);
-  return last.size() < 2 || last.find('.', 1) == std::string_view::npos;
+bool StaticSite::spa_applies(int error) const {
+  return !options_.extras.spa_path.empty() && (error == ENOENT || error == ENOTDIR);
 }
 
+// A missing path under --spa: the app's page or the 404, which one depends on
+// Accept, so both say "Vary: Accept" (RFC 9110 §12.5.5) for shared caches.
 ResponseSummary StaticSite::spa_fallback(const Reply& reply, const Request& request) {
+  Reply varied = reply;
+  varied.vary_accept = true;
+  std::string_view last = std::string_view(clean_path_).substr(clean_path_.rfind('/') + 1);
+  bool looks_like_file = last.size() >= 2 && last.find('.', 1) != std::string_view::npos;
+  if (looks_like_file || !accepts_html_explicitly(request.header("accept"))) return not_found(varied, request);
   FileLookup page = cache_.open(options_.extras.spa_path, steady_now_);
-  if (page.file) return serve_file(reply, request, std::move(page.file), 200);
-  return not_found(reply, request);
+  if (page.file) return serve_file(varied, request, std::move(page.file), 200);
+  return not_found(varied, request);
 }
 
 }  // namespace muxd::http

@@ -54,7 +54,7 @@ class StaticSite {
   ResponseSummary missing_index(const Reply& reply, const Request& request);
   ResponseSummary serve_listing(const Reply& reply, const Request& request);
   ResponseSummary spa_fallback(const Reply& reply, const Request& request);
-  bool wants_spa_fallback(const Request& request, int error) const;
+  bool spa_applies(int error) const;
   ResponseSummary preflight(const Reply& reply, const Request& request);
   void extra_fields(const Reply& reply, HeaderWriter& head) const;
   static void append_body(OutputQueue& out, std::shared_ptr<const CachedFile> file, ByteRange range);

@@ -41,6 +41,7 @@ class SpaDefault(ServerTestCase):
                 self.assertEqual(r.status, 200)
                 self.assertEqual(r.body, APP.encode())
                 self.assertEqual(r.header("Cache-Control"), "no-cache")
+                self.assertIn("accept", r.tokens("Vary"))  # curl's */* gets 404 for the same URL
         r = self.nav("/users/42", method="HEAD")
         self.assertEqual((r.status, r.body), (200, b""))
 
@@ -49,6 +50,7 @@ class SpaDefault(ServerTestCase):
             with self.subTest(path=path):
                 r = self.nav(path)
                 self.assertEqual((r.status, r.body), (404, b"custom 404"))
+                self.assertIn("accept", r.tokens("Vary"))
 
     def test_clients_not_asking_for_html_get_404(self):
         for accept in ("*/*", "application/json", "text/*", "text/html;q=0"):
@@ -63,7 +65,9 @@ class SpaDefault(ServerTestCase):
                 self.assertEqual(self.nav(path).status, 404)
 
     def test_existing_files_are_served_as_always(self):
-        self.assertEqual(self.nav("/assets/logo.svg").status, 200)
+        r = self.nav("/assets/logo.svg")
+        self.assertEqual(r.status, 200)
+        self.assertIsNone(r.header("Vary"))
         self.assertEqual(self.nav("/shell.html").body, b"<p>shell</p>")
 
     def test_post_is_not_a_navigation(self):
