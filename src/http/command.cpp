@@ -10,6 +10,7 @@
 #include "core/worker_pool.h"
 #include "http/http_server.h"
 #include "http/models/model.h"
+#include "http/site_flags.h"
 
 namespace muxd {
 namespace {
@@ -27,6 +28,7 @@ struct HttpFlags {
   std::string compress = "auto";
   std::string status_path, health_path, access_log_format = "combined", auth_file, auth_realm = "muxd";
   double auth_check_rate = 1, auth_check_burst = 10;
+  http::SiteFlags site;  // DIR, --dir-listing, --spa, --header, --cors, --cache-control
 };
 
 // --status-path, --health-path: an absolute path, no query, no dot segments.
@@ -45,7 +47,8 @@ int run_http(const HttpFlags& flags) {
   auto listen = parse_listen_flag("http", flags.listen);
   if (!listen) return 2;
   config.listen = *listen;
-  config.root = flags.root.empty() ? http::bundled_site_root() : flags.root;
+  if (!http::apply_site_flags(flags.site, flags.root, config)) return 2;
+  if (config.root.empty()) config.root = http::bundled_site_root();
   if (config.root.empty()) {
     fmt::print(stderr, "muxd http: no --root given and the bundled site was not found\n");
     return 2;
@@ -141,6 +144,7 @@ void register_http_command(CLI::App& app, CommandRun& run) {
       ->capture_default_str()->check(CLI::Range(1.0, 1e6));
   http->add_option("--auth-check-rate", flags->auth_check_rate, "Password checks per second a client address regains")
       ->capture_default_str()->check(CLI::Range(0.001, 1e6));
+  http::add_site_flags(*http, flags->site);
   http->callback([flags, &run] { run = [flags] { return run_http(*flags); }; });
 }
 

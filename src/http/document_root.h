@@ -33,6 +33,10 @@ class DocumentRoot {
   // "index.html". FIFOs, sockets and devices are refused with EACCES. Returns
   // the fd and its fstat, or an errno.
   std::variant<OpenedFile, int> open(std::string_view clean_path) const;
+  // The entries of a directory beneath the root (--dir-listing), confined as open() is.
+  DirectoryReader read_directory(std::string_view clean_path, int* error) const {
+    return root_.read_directory(clean_path, error);
+  }
 
  private:
   ConfinedRoot root_;

@@ -8,6 +8,7 @@
 #include "http/access_log.h"
 #include "http/content_coding.h"
 #include "http/request_parser.h"
+#include "http/site_extras.h"
 
 namespace muxd::http {
 
@@ -46,6 +47,7 @@ struct HttpConfig {
   WorkerCounters* counters = nullptr;  // this worker's, when --status-path is on
   const Metrics* metrics = nullptr;
   BasicAuth* auth = nullptr;           // when --auth-file is on
+  SiteExtras extras;  // listings, SPA, --header, --cors, --cache-control
 };
 
 }  // namespace muxd::http

@@ -19,7 +19,8 @@ bool expects_continue(const Request& request) {
 SessionShared::SessionShared(const HttpConfig& config_in, const DocumentRoot& root, int access_log_fd,
                              SteadyClock clock_in)
     : config(config_in),
-      site(root, {}, {.allow_dotfiles = config_in.allow_dotfiles, .compress = config_in.compress}),
+      site(root, {},
+           {.allow_dotfiles = config_in.allow_dotfiles, .compress = config_in.compress, .extras = config_in.extras}),
       access_log(access_log_fd, config_in.access_log_format), clock(std::move(clock_in)) {
   refresh_clock();
 }

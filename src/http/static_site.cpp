@@ -1,5 +1,8 @@
 #include "http/static_site.h"
 
+#include "http/accept.h"
+#include "http/cache_control.h"
+#include "http/dir_listing.h"
 #include "http/header_writer.h"
 #include "http/target_path.h"
 
@@ -11,6 +14,8 @@ struct StaticSite::Reply {
   bool keep_alive;
   bool http10;
   bool head_only;
+  std::string_view origin;  // the request's Origin (CORS)
+  bool vary_accept = false;  // the answer depended on Accept (listings, --spa)
 };
 
 namespace {
@@ -30,6 +35,7 @@ std::string_view connection_field(bool keep_alive, bool http10) {
 std::string_view reason_phrase(int status) {
   switch (status) {
     case 200: return "OK";
+    case 204: return "No Content";
     case 206: return "Partial Content";
     case 301: return "Moved Permanently";
     case 304: return "Not Modified";
@@ -51,8 +57,14 @@ std::string_view reason_phrase(int status) {
 }
 
 StaticSite::StaticSite(const DocumentRoot& root, FileCache::Limits cache_limits, SiteOptions options)
-    : cache_(root, cache_limits), variants_(cache_, options.compress, {}), options_(options) {
+    : root_(root),
+      cache_(root, cache_limits),
+      variants_(cache_, options.compress, {}),
+      options_(std::move(options)),
+      cors_(options_.extras.cors_origin) {
   clean_path_.reserve(256);
+  const SiteExtras& extras = options_.extras;
+  extra_room_ = extras.extra_headers.size() + extras.cache_control.size() + 2 * extras.cors_origin.size() + 256;
 }
 
 void StaticSite::set_time(time_t now, std::chrono::steady_clock::time_point steady_now) {
@@ -61,25 +73,26 @@ void StaticSite::set_time(time_t now, std::chrono::steady_clock::time_point stea
 }
 
 HeaderWriter StaticSite::start_head(const Reply& reply, int status, size_t extra_room) {
-  HeaderWriter head(reply.out.bytes(), fixed_head_room + extra_room);
+  HeaderWriter head(reply.out.bytes(), fixed_head_room + extra_room + extra_room_);
   head.text("HTTP/1.1 ").number(static_cast<uint64_t>(status)).text(" ").text(reason_phrase(status)).text("\r\n");
   head.text("Server: muxd\r\nDate: ").text(dates_.http_date()).text("\r\n");
   return head;
 }
 
 void StaticSite::finish_head(const Reply& reply, HeaderWriter& head) {
+  extra_fields(reply, head);
   head.text(connection_field(reply.keep_alive, reply.http10)).text("\r\n");
   reply.out.appended(head.done());
 }
 
 ResponseSummary StaticSite::respond(const Request& request, bool keep_alive, OutputQueue& out) {
-  Reply reply{out, keep_alive, request.minor_version == 0, request.method == Method::Head};
+  Reply reply{out, keep_alive, request.minor_version == 0, request.method == Method::Head, request.header("origin")};
   switch (request.method) {
     case Method::Get:
     case Method::Head:
       return serve_path(reply, request);
     case Method::Options:
-      return options(reply);
+      return cors_.is_preflight(request) ? preflight(reply, request) : options(reply);
     case Method::Unknown:
       return serve_error(reply, 501);
     default:
@@ -88,7 +101,7 @@ ResponseSummary StaticSite::respond(const Request& request, bool keep_alive, Out
 }
 
 ResponseSummary StaticSite::respond_error(int status, OutputQueue& out) {
-  return serve_error(Reply{out, false, false, false}, status);
+  return serve_error(Reply{out, false, false, false, {}}, status);
 }
 
 ResponseSummary StaticSite::serve_path(const Reply& reply, const Request& request) {
@@ -101,8 +114,9 @@ ResponseSummary StaticSite::serve_path(const Reply& reply, const Request& reques
   FileLookup found = cache_.open(clean_path_, steady_now_);
   if (found.file) return serve_file(reply, request, std::move(found.file), 200);
   if (found.is_directory) return wants_directory ? serve_error(reply, 403) : redirect_to_directory(reply, request);
-  // RFC 9110 §15.5.5: a directory without index.html is not listed.
-  if (wants_directory && found.error == ENOENT) return serve_error(reply, 403);
+  // RFC 9110 §15.5.5: a directory without index.html is not listed, unless --dir-listing.
+  if (wants_directory && found.error == ENOENT) return missing_index(reply, request);
+  if (spa_applies(found.error)) return spa_fallback(reply, request);
   int status = status_for_errno(found.error);
   return status == 404 ? not_found(reply, request) : serve_error(reply, status);
 }
@@ -123,6 +137,7 @@ ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& reques
     if (not_modified(request.if_none_match, request.if_modified_since, validators)) {
       HeaderWriter head = start_head(reply, 304, coding_room);
       head.field("Last-Modified", rep.last_modified).field("ETag", rep.etag).text(vary);
+      head.field("Cache-Control", cache_control_for(rep.content_type, options_.extras.cache_control));
       finish_head(reply, head);
       return {304, 0};
     }
@@ -139,6 +154,7 @@ ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& reques
   head.text(vary);
   if (status == 200) {
     head.field("Last-Modified", rep.last_modified).field("ETag", rep.etag);
+    head.field("Cache-Control", cache_control_for(rep.content_type, options_.extras.cache_control));
     // Ranges of an encoded body are not offered (nginx drops the field too).
     if (rep.coding == Coding::identity) head.text("Accept-Ranges: bytes\r\n");
   }
@@ -229,6 +245,95 @@ ResponseSummary StaticSite::serve_error(const Reply& reply, int status, std::str
   body.number(static_cast<uint64_t>(status)).text(" ").text(reason).text("\n");
   reply.out.appended(body.done());
   return {status, length};
+}
+
+}  // namespace muxd::http
+
+// --- what site_extras.h adds ------------------------------------------------
+namespace muxd::http {
+
+// --header lines, then CORS (cors.h) on every response, errors included.
+void StaticSite::extra_fields(const Reply& reply, HeaderWriter& head) const {
+  head.text(options_.extras.extra_headers);
+  if (reply.vary_accept) head.text("Vary: Accept\r\n");
+  if (!cors_.enabled()) return;
+  CorsDecision cors = cors_.decide(reply.origin);
+  if (cors.vary_origin) head.text("Vary: Origin\r\n");
+  if (!cors.allow_origin.empty()) {
+    head.field("Access-Control-Allow-Origin", cors.allow_origin);
+    head.field("Access-Control-Expose-Headers", kCorsExposeHeaders);
+  }
+}
+
+// A CORS preflight: 204, what may follow, and for how long (cors.h).
+ResponseSummary StaticSite::preflight(const Reply& reply, const Request& request) {
+  std::string_view asked = request.header("access-control-request-headers");
+  CorsDecision cors = cors_.decide_preflight(reply.origin, asked);
+  HeaderWriter head = start_head(reply, 204, asked.size());
+  head.field("Access-Control-Allow-Methods", kCorsAllowMethods);
+  if (!cors.allow_headers.empty()) head.field("Access-Control-Allow-Headers", cors.allow_headers);
+  head.field("Access-Control-Max-Age", kCorsMaxAge);
+  finish_head(reply, head);  // Access-Control-Allow-Origin and Vary come with extra_fields
+  return {204, 0};
+}
+
+// A path ending in '/' without index.html: listed with --dir-listing; else
+// 403 as before when the directory exists, and with --spa a missing
+// directory is a missing path like any other.
+ResponseSummary StaticSite::missing_index(const Reply& reply, const Request& request) {
+  clean_path_.resize(clean_path_.size() - std::string_view("index.html").size());
+  if (options_.extras.dir_listing) return serve_listing(reply, request);
+  if (options_.extras.spa_path.empty()) return serve_error(reply, 403);
+  FileLookup directory = cache_.open(clean_path_, steady_now_);
+  if (directory.is_directory) return serve_error(reply, 403);
+  return spa_applies(directory.error) ? spa_fallback(reply, request) : not_found(reply, request);
+}
+
+// --dir-listing: the page is rendered into a memory file, sent like a file.
+ResponseSummary StaticSite::serve_listing(const Reply& reply, const Request& request) {
+  bool json = prefers_json(request.header("accept"));
+  auto built = build_listing(root_, clean_path_, json ? ListingFormat::json : ListingFormat::html,
+                             options_.allow_dotfiles);
+  if (auto* error = std::get_if<int>(&built)) {  // no such directory: as for a missing file
+    if (spa_applies(*error)) return spa_fallback(reply, request);
+    int status = status_for_errno(*error);
+    return status == 404 ? not_found(reply, request) : serve_error(reply, status);
+  }
+  auto body = std::make_shared<ListingBody>(std::move(std::get<ListingBody>(built)));
+  HeaderWriter head = start_head(reply, 200, kListingCsp.size());
+  head.text("Content-Length: ").number(body->size).text("\r\n");
+  head.field("Content-Type", json ? "application/json" : "text/html; charset=utf-8");
+  head.field("Cache-Control", options_.extras.cache_control.empty() ? kHtmlCacheControl : options_.extras.cache_control);
+  head.text("Vary: Accept\r\nX-Content-Type-Options: nosniff\r\n");  // Accept chose HTML or JSON
+  if (!json) head.field("Content-Security-Policy", kListingCsp);
+  finish_head(reply, head);
+  if (reply.head_only || body->size == 0) return {200, 0};
+  uint64_t size = body->size;
+  int fd = body->fd.get();
+  reply.out.append_file(fd, 0, size, std::move(body));
+  return {200, size};
+}
+
+// --spa: a page navigation (GET/HEAD accepting text/html explicitly) to a
+// path that does not exist and does not look like a file (no '.' in its last
+// segment after the first character) gets the app's page. Paths that were
+// refused (outside the root, dotfiles) never reach here; symlinks leading
+// out (EXDEV) and permission errors keep their answer.
+bool StaticSite::spa_applies(int error) const {
+  return !options_.extras.spa_path.empty() && (error == ENOENT || error == ENOTDIR);
+}
+
+// A missing path under --spa: the app's page or the 404, which one depends on
+// Accept, so both say "Vary: Accept" (RFC 9110 §12.5.5) for shared caches.
+ResponseSummary StaticSite::spa_fallback(const Reply& reply, const Request& request) {
+  Reply varied = reply;
+  varied.vary_accept = true;
+  std::string_view last = std::string_view(clean_path_).substr(clean_path_.rfind('/') + 1);
+  bool looks_like_file = last.size() >= 2 && last.find('.', 1) != std::string_view::npos;
+  if (looks_like_file || !accepts_html_explicitly(request.header("accept"))) return not_found(varied, request);
+  FileLookup page = cache_.open(options_.extras.spa_path, steady_now_);
+  if (page.file) return serve_file(varied, request, std::move(page.file), 200);
+  return not_found(varied, request);
 }
 
 }  // namespace muxd::http

@@ -12,6 +12,8 @@
 #include "http/file_cache.h"
 #include "http/header_writer.h"
 #include "http/request_parser.h"
+#include "http/cors.h"
+#include "http/site_extras.h"
 
 namespace muxd::http {
 
@@ -23,6 +25,7 @@ struct ResponseSummary {
 struct SiteOptions {
   bool allow_dotfiles = false;  // --dotfiles allow: serve names starting with '.'
   CompressMode compress = CompressMode::automatic;  // --compress (docs/http-compression.md)
+  SiteExtras extras;            // listings, SPA, extra fields, CORS, Cache-Control
 };
 
 class StaticSite {
@@ -49,13 +52,23 @@ class StaticSite {
   ResponseSummary redirect_to_directory(const Reply& reply, const Request& request);
   ResponseSummary options(const Reply& reply);
   ResponseSummary unsatisfiable(const Reply& reply, uint64_t size);
+  // What --dir-listing, --spa, --header and --cors add (site_extras.h).
+  ResponseSummary missing_index(const Reply& reply, const Request& request);
+  ResponseSummary serve_listing(const Reply& reply, const Request& request);
+  ResponseSummary spa_fallback(const Reply& reply, const Request& request);
+  bool spa_applies(int error) const;
+  ResponseSummary preflight(const Reply& reply, const Request& request);
+  void extra_fields(const Reply& reply, HeaderWriter& head) const;
   static void append_body(OutputQueue& out, Representation&& rep, ByteRange range);
   HeaderWriter start_head(const Reply& reply, int status, size_t extra_room);
   void finish_head(const Reply& reply, HeaderWriter& head);
 
+  const DocumentRoot& root_;
   FileCache cache_;
   EncodedVariants variants_;  // after cache_: it opens sidecars through it
   SiteOptions options_;
+  CorsPolicy cors_;
+  size_t extra_room_ = 0;  // head bytes extra_fields() may add
   DateCache dates_;
   std::chrono::steady_clock::time_point steady_now_;
   std::string clean_path_;  // reused: no allocation per request

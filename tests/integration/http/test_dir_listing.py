@@ -1,0 +1,217 @@
+"""`muxd http --dir-listing`: a directory without index.html is listed as HTML
+(escaped names, percent-encoded hrefs, a strict CSP, directories first) or as
+JSON for `Accept: application/json`; dotfiles follow --dotfiles; a directory
+URL without '/' redirects; a 20,000-entry directory is listed whole. Without
+the flag such a directory stays 403. Headless Chromium renders the page: a
+screenshot, and --dump-dom shows the hostile names as text, never run."""
+import http.client
+import json
+import os
+import re
+import tempfile
+import unittest
+
+from harness import ServerTestCase
+from httpkit import HTTP_MODEL, SiteRoot, curl, get, start_http
+from test_browser import CHROMIUM, chromium, png_size
+
+# Names a file may have that would be markup if pasted unescaped ('/' cannot be in a name).
+HOSTILE = "<script>alert(1)"
+ONERROR = "<img src=x onerror=\"document.title='pwned'\">"
+FILES = {
+    "b.txt": "bb",
+    "a file & more.txt": "x" * 1500,
+    HOSTILE: "s",
+    ONERROR: "i",
+    "zdir/inner.txt": "in",
+    "Adir/keep": "",
+    ".env": "SECRET=1",
+    ".hidden-dir/x": "",
+    "with-index/index.html": "<p>index</p>",
+}
+
+
+def names_in_html(body):
+    return re.findall(r'<a (?:class="d" )?href="\./([^"]*)">', body)
+
+
+class Listing(ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.root = cls.class_resource(SiteRoot(FILES))
+        cls.server = cls.start_class_server(start_http, cls.root.path, "--dir-listing")
+
+    def fetch(self, path, accept=None):
+        headers = {"Accept": accept} if accept else None
+        return get(self.server.port, path, headers)
+
+    def test_html_page_sorted_escaped_and_locked_down(self):
+        r = self.fetch("/")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("Content-Type"), "text/html; charset=utf-8")
+        csp = r.header("Content-Security-Policy")
+        self.assertIn("default-src 'none'", csp)
+        self.assertNotIn("script-src", csp)
+        self.assertEqual(r.header("Cache-Control"), "no-cache")
+        self.assertEqual(r.header("X-Content-Type-Options"), "nosniff")
+        body = r.body.decode()
+        self.assertEqual(int(r.header("Content-Length")), len(r.body))
+        hrefs = names_in_html(body)
+        self.assertEqual(hrefs, ["Adir/", "with-index/", "zdir/", "%3Cimg%20src%3Dx%20onerror%3D%22document.title%3D%27pwned%27%22%3E",
+                                 "%3Cscript%3Ealert%281%29", "a%20file%20%26%20more.txt", "b.txt"])
+        self.assertNotIn("<script", body)
+        self.assertNotIn("<img", body)
+        self.assertIn("&lt;script&gt;alert(1)", body)
+        self.assertIn("a file &amp; more.txt", body)
+        self.assertIn("1.5 KiB", body)
+        self.assertNotIn(".env", body)
+        self.assertNotIn(".hidden-dir", body)
+        self.assertNotIn('href="../"', body)  # the root has no parent
+
+    def test_subdirectory_has_a_parent_link(self):
+        body = self.fetch("/zdir/").body.decode()
+        self.assertIn('href="../"', body)
+        self.assertEqual(names_in_html(body), ["inner.txt"])
+        self.assertIn("<title>Index of /zdir/</title>", body)
+
+    def test_json_when_asked_for(self):
+        r = self.fetch("/", "application/json")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("Content-Type"), "application/json")
+        self.assertIn("accept", r.tokens("Vary"))
+        doc = json.loads(r.body)
+        names = [e["name"] for e in doc["entries"]]
+        self.assertEqual(names[:3], ["Adir", "with-index", "zdir"])
+        self.assertIn(HOSTILE, names)
+        self.assertNotIn(b"<", r.body)  # escaped as \u003c
+        entry = next(e for e in doc["entries"] if e["name"] == "b.txt")
+        self.assertEqual((entry["type"], entry["size"]), ("file", 2))
+        self.assertRegex(entry["modified"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertEqual(doc["count"], 7)
+
+    def test_browser_accept_gets_html(self):
+        accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        self.assertEqual(self.fetch("/", accept).header("Content-Type"), "text/html; charset=utf-8")
+        self.assertEqual(self.fetch("/", "*/*").header("Content-Type"), "text/html; charset=utf-8")
+
+    def test_directory_without_slash_redirects(self):
+        r = self.fetch("/zdir?x=1")
+        self.assertEqual(r.status, 301)
+        self.assertEqual(r.header("Location"), "/zdir/?x=1")
+        out = curl("-sL", "-o", "/dev/null", "-w", "%{http_code} %{url_effective}",
+                   f"http://127.0.0.1:{self.server.port}/Adir")
+        self.assertEqual(out.stdout.decode(), f"200 http://127.0.0.1:{self.server.port}/Adir/")
+
+    def test_index_html_still_wins_and_files_are_served(self):
+        self.assertEqual(self.fetch("/with-index/").body, b"<p>index</p>")
+        self.assertEqual(self.fetch("/%3Cscript%3Ealert%281%29").body, b"s")
+
+    def test_dotfiles_and_missing_directories(self):
+        self.assertEqual(self.fetch("/.hidden-dir/").status, 404)
+        self.assertEqual(self.fetch("/no/such/dir/").status, 404)
+
+    def test_head_and_http_client(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+        conn.request("HEAD", "/zdir/")
+        r = conn.getresponse()
+        self.assertEqual((r.status, r.read()), (200, b""))
+        self.assertGreater(int(r.getheader("Content-Length")), 0)
+        conn.request("GET", "/zdir/", headers={"Accept": "application/json"})
+        r = conn.getresponse()
+        self.assertEqual([e["name"] for e in json.loads(r.read())["entries"]], ["inner.txt"])
+        conn.close()
+
+
+class ListingWithDotfiles(ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.root = cls.class_resource(SiteRoot(FILES))
+        cls.server = cls.start_class_server(start_http, cls.root.path, "--dir-listing", "--dotfiles", "allow")
+
+    def test_dotfiles_listed_when_allowed(self):
+        body = get(self.server.port, "/").body.decode()
+        self.assertIn('href="./.env"', body)
+        self.assertIn('href="./.hidden-dir/"', body)
+
+
+class WithoutTheFlag(ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.root = cls.class_resource(SiteRoot(FILES))
+        cls.server = cls.start_class_server(start_http, cls.root.path)
+
+    def test_directory_without_index_stays_403(self):
+        self.assertEqual(get(self.server.port, "/zdir/").status, 403)
+        self.assertEqual(get(self.server.port, "/zdir").status, 301)
+
+
+class BigDirectory(ServerTestCase):
+    COUNT = 20_000
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = cls.class_resource(SiteRoot({}))
+        big = cls.root.file("big")
+        os.mkdir(big)
+        for i in range(cls.COUNT):
+            with open(os.path.join(big, f"file-{i:05d}-<&>.txt"), "wb"):
+                pass
+        cls.server = cls.start_class_server(start_http, cls.root.path, "--dir-listing")
+
+    def test_twenty_thousand_entries_as_html(self):
+        out = curl("-s", "-D", "-", f"http://127.0.0.1:{self.server.port}/big/")
+        head, _, body = out.stdout.partition(b"\r\n\r\n")
+        self.assertIn(b"HTTP/1.1 200", head)
+        names = names_in_html(body.decode())
+        self.assertEqual(len(names), self.COUNT)
+        self.assertEqual(names[0], "file-00000-%3C%26%3E.txt")
+        self.assertEqual(names, sorted(names))
+        self.assertIn(f"{self.COUNT} entries".encode(), body)
+
+    def test_twenty_thousand_entries_as_json(self):
+        r = get(self.server.port, "/big/", {"Accept": "application/json"})
+        doc = json.loads(r.body)
+        self.assertEqual((doc["count"], len(doc["entries"]), doc["omitted"]), (self.COUNT, self.COUNT, 0))
+
+
+@unittest.skipUnless(os.path.exists(CHROMIUM), f"{CHROMIUM} is absent (scripts/deps.sh test installs it)")
+@unittest.skipIf(HTTP_MODEL != "epoll", "the page a browser sees does not depend on the IO model "
+                 "(the rest of this file runs under every model)")
+class ListingInChromium(ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.root = cls.class_resource(SiteRoot(FILES))
+        cls.server = cls.start_class_server(start_http, cls.root.path, "--dir-listing", stop_timeout=20)
+        cls.url = f"http://127.0.0.1:{cls.server.port}/"
+
+    def chromium(self, *args):
+        tmp = self.tempdir(prefix="muxd-listing-browser-")
+        return tmp, chromium(tempfile.mkdtemp(prefix="profile-", dir=tmp), *args)
+
+    def test_dump_dom_shows_names_as_text_and_runs_nothing(self):
+        _, result = self.chromium("--dump-dom", self.url)
+        self.assertEqual(result.returncode, 0, result.stderr.decode(errors="replace")[-2000:])
+        dom = result.stdout.decode(errors="replace")
+        self.assertIn("<title>Index of /</title>", dom)  # the onerror name did not retitle the page
+        self.assertNotIn("pwned</title>", dom)
+        self.assertIn("&lt;script&gt;alert(1)</a>", dom)
+        self.assertIn("&lt;img src=x onerror=\"document.title='pwned'\"&gt;</a>", dom)
+        self.assertNotIn("<script", dom)
+        self.assertNotIn("<img", dom)
+
+    def test_screenshot_is_a_png(self):
+        tmp, _ = self.chromium("--version")
+        shot = os.path.join(tmp, "listing.png")
+        _, result = self.chromium(f"--screenshot={shot}", "--window-size=1024,768", self.url)
+        self.assertEqual(result.returncode, 0, result.stderr.decode(errors="replace")[-2000:])
+        self.assertGreater(os.path.getsize(shot), 1000)
+        self.assertEqual(png_size(shot), (1024, 768))
+        artifacts = os.environ.get("MUXD_ARTIFACT_DIR")
+        if artifacts:  # kept for a human to look at, as test_browser does
+            os.makedirs(artifacts, exist_ok=True)
+            with open(shot, "rb") as src, open(os.path.join(artifacts, "http_dir_listing.png"), "wb") as dst:
+                dst.write(src.read())
+
+
+if __name__ == "__main__":
+    unittest.main()
