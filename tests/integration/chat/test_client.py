@@ -182,6 +182,9 @@ class OnATerminal(ServerTestCase):
         self.socket_name = f"muxd-chat-{uuid.uuid4().hex[:8]}"  # a private tmux server
         self.start_client("chat")
         self.addCleanup(self.tmux, "kill-server")
+        # First (cleanups run last-in first-out): a client still running when its terminal
+        # vanished was seen spinning a core for good under ASan, orphaned; end it for sure.
+        self.addCleanup(subprocess.run, ["pkill", "-KILL", "-f", f"chat-client {self.server.host}:{self.server.port}"])
 
     def start_client(self, session, env=""):
         command = (f"{env} {shlex.quote(MUXD_BIN)} chat-client {self.server.host}:{self.server.port}; "
