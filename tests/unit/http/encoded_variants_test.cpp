@@ -75,7 +75,7 @@ class EncodedVariantsTest : public ::testing::Test {
   }
 
   void make_site(CompressMode mode) {
-    site_ = std::make_unique<StaticSite>(*root_, FileCache::Limits{}, SiteOptions{.compress = mode});
+    site_ = std::make_unique<StaticSite>(*root_, FileCache::Limits{}, SiteOptions{.allow_dotfiles = false, .compress = mode, .extras = {}});
     site_->set_time(784111777, std::chrono::steady_clock::now());
   }
 

@@ -245,7 +245,7 @@ class SiteExtrasTest : public ::testing::Test {
   }
 
   void make_site(SiteExtras extras) {
-    site_ = std::make_unique<StaticSite>(*root_, FileCache::Limits{}, SiteOptions{.allow_dotfiles = false, .extras = std::move(extras)});
+    site_ = std::make_unique<StaticSite>(*root_, FileCache::Limits{}, SiteOptions{.allow_dotfiles = false, .compress = CompressMode::automatic, .extras = std::move(extras)});
     site_->set_time(784111777, std::chrono::steady_clock::now());
   }
 
