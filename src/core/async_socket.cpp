@@ -64,6 +64,10 @@ void AsyncSocket::unregister() {
   registered_ = 0;
 }
 
+void AsyncSocket::poke() {
+  if (Wait* waiter = std::exchange(waiter_, nullptr)) waiter->resume({});
+}
+
 // On the loop, inside its batch of events: resumes the waiting task, which
 // may end and destroy this socket; nothing touches `this` after that. (The
 // batch holds no other event for it: epoll reports a descriptor once per

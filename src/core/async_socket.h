@@ -97,6 +97,10 @@ class AsyncSocket final : private Watcher {
   Wait writable(Wait::Deadline deadline = std::nullopt) { return wait(false, true, deadline); }
   // Out of epoll now; the next wait puts it back.
   void unwatch() { unregister(); }
+  // Ends the task's wait on this socket now, with an empty Wake, so that it
+  // looks again at what to wait for (work done elsewhere changed that).
+  // Loop thread, outside the task; the task may run to its end inside.
+  void poke();
 
  private:
   friend class Wait;

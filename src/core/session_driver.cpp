@@ -19,7 +19,9 @@ SessionDriver::SessionDriver(UniqueFd fd, std::unique_ptr<StreamSession> session
                              std::vector<Clock::duration> timeouts)
     : fd_(std::move(fd)), session_(std::move(session)), timeouts_(std::move(timeouts)) {}
 
-SessionDriver::~SessionDriver() = default;
+SessionDriver::~SessionDriver() {
+  if (self_) *self_ = nullptr;  // late steps are dropped
+}
 
 // Every entry point runs under this: a session that throws loses its
 // connection, never the thread that drives it.
@@ -97,6 +99,26 @@ void SessionDriver::on_deadline(Clock::time_point now) {
 void SessionDriver::stop(Clock::time_point now) {
   guarded([&] {
     session_->on_stop(output_);
+    after_event(now);
+  });
+}
+
+void SessionDriver::offer_resume(std::function<Clock::time_point()> clock,
+                                 std::function<void(SessionDriver&)> after) {
+  session_->attach([this, clock = std::move(clock), after = std::move(after)]() -> Resume {
+    if (!self_) self_ = std::make_shared<SessionDriver*>(this);
+    return [self = self_, clock, after](ResumeStep step) {
+      SessionDriver* driver = *self;
+      if (!driver) return;
+      driver->resume(step, clock());
+      after(*driver);  // may destroy the driver: nothing follows
+    };
+  });
+}
+
+void SessionDriver::resume(const ResumeStep& step, Clock::time_point now) {
+  guarded([&] {
+    step(output_);
     after_event(now);
   });
 }

@@ -55,6 +55,15 @@ class SessionDriver {
   void deliver(std::string_view bytes, Clock::time_point now);
   void deliver_eof(Clock::time_point now);
 
+  // Before start(), for models whose loop can run work that finished
+  // elsewhere (a password hashed on a work thread): gives the session its
+  // Resume (stream_session.h). Calling that Resume, on this driver's thread,
+  // runs the step as one more event and then after(*this), in which the model
+  // re-arms what the driver now waits for, or drops it once closed. Once the
+  // driver is destroyed the Resume drops its steps unrun. A model that never
+  // calls this gives sessions no Resume; they then do such work inline.
+  void offer_resume(std::function<Clock::time_point()> clock, std::function<void(SessionDriver&)> after);
+
   // Graceful stop: the session finishes what is in flight, then closes.
   void stop(Clock::time_point now);
   // Now, without sending what is queued.
@@ -82,9 +91,11 @@ class SessionDriver {
   void arm(uint8_t number, Clock::time_point now);
   template <typename F>
   void guarded(F&& step);
+  void resume(const ResumeStep& step, Clock::time_point now);
 
   UniqueFd fd_;
   std::function<void()> before_close_;
+  std::shared_ptr<SessionDriver*> self_;  // what a Resume holds: this driver, null once destroyed
   std::unique_ptr<StreamSession> session_;
   std::vector<Clock::duration> timeouts_;
   Buffer input_;

@@ -14,10 +14,14 @@ WorkThreads::WorkThreads(size_t threads, size_t capacity) : capacity_(capacity) 
 WorkThreads::~WorkThreads() { stop(); }
 
 bool WorkThreads::try_submit(EventLoop& loop, Task task) {
+  return try_submit([&loop](Completion completion) { loop.run_in_loop(std::move(completion)); }, std::move(task));
+}
+
+bool WorkThreads::try_submit(Deliver deliver, Task task) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= capacity_) return false;
-    queue_.push_back(Job{&loop, std::move(task)});
+    queue_.push_back(Job{std::move(deliver), std::move(task)});
   }
   ready_.notify_one();
   return true;
@@ -59,7 +63,7 @@ void WorkThreads::run(size_t index) {
       log_error("work pool: a job failed");
     }
     job.task = nullptr;  // its captures die here, on this thread, not on the loop
-    if (completion) job.loop->run_in_loop(std::move(completion));
+    if (completion) job.deliver(std::move(completion));
   }
 }
 

@@ -8,8 +8,9 @@
 // caller sheds load (a busy reply, a dropped datagram) instead of queueing
 // without bound. The job runs on some pool thread with that thread's context
 // and returns a completion, which runs back on the submitting loop
-// (EventLoop::run_in_loop): results reach the loop's objects on the loop's
-// own thread, so they need no locks.
+// (EventLoop::run_in_loop, or the Deliver the caller gave: a Mailbox for the
+// --model loops): results reach the loop's objects on the loop's own thread,
+// so they need no locks.
 //
 // Lifetime: stop() (or the destructor) drops the jobs still queued, lets the
 // running ones finish and joins the threads. Completions go to loops by
@@ -48,9 +49,14 @@ class WorkThreads {
   WorkThreads(const WorkThreads&) = delete;
   WorkThreads& operator=(const WorkThreads&) = delete;
 
+  // How a completion reaches its loop: EventLoop::run_in_loop, or a Mailbox
+  // (mailbox.h) for the --model loops that are not an EventLoop.
+  using Deliver = std::function<void(Completion)>;
+
   // Any thread. False (and `task` untouched by any thread) when the queue
   // holds `capacity` jobs already or the pool has stopped.
   bool try_submit(EventLoop& loop, Task task);
+  bool try_submit(Deliver deliver, Task task);
   void stop();  // idempotent, any thread but a pool thread
 
   size_t size() const { return threads_.size(); }
@@ -59,7 +65,7 @@ class WorkThreads {
 
  private:
   struct Job {
-    EventLoop* loop;
+    Deliver deliver;
     Task task;
   };
   void run(size_t index);

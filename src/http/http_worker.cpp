@@ -4,10 +4,6 @@ namespace muxd::http {
 namespace {
 
 constexpr auto kLogFlushInterval = std::chrono::seconds(1);
-// --auth-file: threads hashing passwords for this worker, and how many
-// verifications may wait (more are answered 503; see session_auth.cpp).
-constexpr size_t kAuthThreads = 2;
-constexpr size_t kAuthQueue = 256;
 
 }  // namespace
 
@@ -18,23 +14,10 @@ HttpWorker::HttpWorker(EventLoop& loop, const HttpConfig& config, const Document
       idle_timeouts_(loop, config.idle_timeout),
       write_timeouts_(loop, config.write_timeout),
       // In TimeoutKind order.
-      host_(loop, {&request_timeouts_, &idle_timeouts_, &write_timeouts_}, config.max_connections) {
-  if (config.auth) {
-    auth_threads_ = std::make_unique<WorkThreads>(kAuthThreads, kAuthQueue);
-    shared_.offload_auth = [this](std::function<bool()> verify, std::function<void(bool)> done) {
-      return auth_threads_->try_submit(loop_, [verify = std::move(verify), done = std::move(done)](size_t) {
-        bool ok = verify();
-        return WorkThreads::Completion([done, ok] { done(ok); });
-      });
-    };
-  }
-}
+      host_(loop, {&request_timeouts_, &idle_timeouts_, &write_timeouts_}, config.max_connections),
+      auth_(shared_, [&loop](WorkThreads::Completion completion) { loop.run_in_loop(std::move(completion)); }) {}
 
-// The hashing threads stop before the loop they complete on is destroyed (work_pool.h).
-HttpWorker::~HttpWorker() {
-  if (auth_threads_) auth_threads_->stop();
-  shared_.access_log.flush();
-}
+HttpWorker::~HttpWorker() { shared_.access_log.flush(); }
 
 void HttpWorker::start() {
   if (shared_.access_log.enabled()) flush_log_periodically();

@@ -6,7 +6,7 @@
 #include "core/server.h"
 #include "core/session_host.h"
 #include "core/timer_queue.h"
-#include "core/work_pool.h"
+#include "http/auth_offload.h"
 #include "http/session.h"
 
 namespace muxd::http {
@@ -29,7 +29,7 @@ class HttpWorker final : public ServiceWorker {
   TimerQueue idle_timeouts_;
   TimerQueue write_timeouts_;
   SessionHost host_;  // after the queues: its connections' timers live in them
-  std::unique_ptr<WorkThreads> auth_threads_;  // --auth-file: password hashing off the loop
+  AuthOffload auth_;  // last: its threads are joined before anything they complete on goes
 };
 
 }  // namespace muxd::http

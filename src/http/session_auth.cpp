@@ -5,17 +5,14 @@
 // A request's credentials are judged when its head is complete, before any
 // body is read: BasicAuth::check() on this thread (a cache lookup, never a
 // hash). When a hash is needed:
-//   - with SessionShared::offload_auth (the epoll model's HttpWorker, whose
-//     work thread hashes), the session leaves the request's bytes unused and
-//     holds its input (wants().read is false); the verdict comes back through
-//     the session's Resume, and the driver offers the same bytes again, now
-//     judged by the verdict kept in verified_value_ (the cache may have let
-//     the entry go meanwhile);
-//   - without it (every other model), the session hashes inline: in the
-//     iterative, thread and fork models that thread or process is the
-//     client's anyway; in nonblocking, select, poll, uring and coroutine it
-//     stalls that loop's other clients for one hash per new client (the
-//     cache makes later requests free). See docs/http-operations.md.
+//   - with SessionShared::offload_auth (every model whose worker serves many
+//     clients on one loop: auth_offload.h), the session leaves the request's
+//     bytes unused and holds its input (wants().read is false); the verdict
+//     comes back through the session's Resume, and the driver offers the same
+//     bytes again, now judged by the verdict kept in verified_value_ (the
+//     cache may have let the entry go meanwhile);
+//   - without it (iterative, thread, fork), the session hashes inline: that
+//     thread or process is the client's anyway.
 #include <chrono>
 
 #include "http/basic_auth.h"

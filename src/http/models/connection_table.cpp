@@ -39,7 +39,9 @@ ConnectionTable::ConnectionTable(const HttpConfig& config, const DocumentRoot& r
       timeouts_{config.header_timeout, config.idle_timeout, config.write_timeout},
       max_connections_(config.max_connections),
       fd_limit_(fd_limit),
-      wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+      wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      mailbox_(wake_.get()),
+      auth_(shared_, [this](WorkThreads::Completion completion) { mailbox_.post(std::move(completion)); }) {
   if (!wake_) throw std::system_error(errno, std::generic_category(), "eventfd");
   std::lock_guard lock(g_spare_mutex);
   take_spare();
@@ -61,6 +63,7 @@ void ConnectionTable::clear_wakeup() {
 ConnectionTable::Clock::time_point ConnectionTable::begin_pass() {
   now_ = Clock::now();
   shared_.refresh_clock();
+  mailbox_.run_all();
   // A rest that is over is forgotten here, not only at the next accept: with
   // nothing pending the listener never becomes ready, and a past rest would
   // keep wait_ms() at 0, spinning the loop.
@@ -121,6 +124,9 @@ void ConnectionTable::admit(UniqueFd fd, const SocketAddress& peer, Clock::time_
   int number = fd.get();
   auto driver = std::make_unique<SessionDriver>(std::move(fd), std::make_unique<Session>(shared_, peer), timeouts_);
   if (slots_.size() <= static_cast<size_t>(number)) slots_.resize(static_cast<size_t>(number) + 1);
+  if (shared_.offload_auth) {  // its verdict resumes the driver; a closed one then leaves
+    driver->offer_resume([this] { return now_; }, [this, number](SessionDriver&) { settle(number); });
+  }
   slots_[number] = std::move(driver);
   ++live_;
   slots_[number]->start(now, /*read_first=*/true);

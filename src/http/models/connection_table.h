@@ -37,9 +37,11 @@
 #include <optional>
 #include <vector>
 
+#include "core/mailbox.h"
 #include "core/server.h"
 #include "core/session_driver.h"
 #include "core/unique_fd.h"
+#include "http/auth_offload.h"
 #include "http/models/model.h"
 #include "http/session.h"
 
@@ -62,9 +64,11 @@ class ConnectionTable {
   void interrupt(bool now);
 
   // --- the loop's thread ---------------------------------------------------
-  // Starts a pass: the clock (shared.refresh_clock()), stop requests (a
-  // graceful one closes the listener, sets shared.stopping and stops every
-  // driver; an immediate one closes everything), the access log once a second.
+  // Starts a pass: the clock (shared.refresh_clock()), the verdicts of
+  // password checks back from the auth threads (each resumes its driver),
+  // stop requests (a graceful one closes the listener, sets shared.stopping
+  // and stops every driver; an immediate one closes everything), the access
+  // log once a second.
   Clock::time_point begin_pass();
   // Stopped and every connection closed (or stopped at once): the loop ends.
   bool finished() const;
@@ -120,6 +124,7 @@ class ConnectionTable {
   int fd_limit_;
   UniqueFd listener_;
   UniqueFd wake_;
+  Mailbox mailbox_;  // through wake_: work done elsewhere (a password check) comes home
   std::vector<std::unique_ptr<SessionDriver>> slots_;  // by descriptor
   size_t live_ = 0;
   Clock::time_point now_{};  // the pass's time: the sessions' clock
@@ -131,6 +136,7 @@ class ConnectionTable {
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> stop_now_requested_{false};
   bool stopped_now_ = false;
+  AuthOffload auth_;  // last: its threads are joined before the mailbox goes
 };
 
 // The ServiceWorker of a readiness model: keeps its listener, runs the model's

@@ -17,6 +17,7 @@
 #include "core/async_socket.h"
 #include "core/session_driver.h"
 #include "core/task.h"
+#include "http/auth_offload.h"
 #include "http/models/model.h"
 #include "http/session.h"
 
@@ -34,6 +35,9 @@ Task serve(EventLoop& loop, SessionShared& shared, UniqueFd fd, SocketAddress pe
                        {config.header_timeout, config.idle_timeout, config.write_timeout});  // TimeoutKind order
   AsyncSocket socket(loop, driver.fd());
   driver.before_close([&socket] { socket.unwatch(); });  // out of epoll while the number is ours
+  if (shared.offload_auth) {  // a password check's verdict resumes the driver; the task then waits anew
+    driver.offer_resume([&loop] { return loop.now(); }, [&socket](SessionDriver&) { socket.poke(); });
+  }
   // The listener defers accepting until the request is in (TCP_DEFER_ACCEPT):
   // read it now; a Connection: close exchange never touches epoll.
   driver.start(loop.now(), /*read_first=*/true);
@@ -51,7 +55,10 @@ class CoroutineWorker final : public ServiceWorker {
  public:
   explicit CoroutineWorker(const ModelContext& context)
       : loop_(context.loop),
-        shared_(context.config, context.root, context.access_log_fd, [&loop = context.loop] { return loop.now(); }) {}
+        shared_(context.config, context.root, context.access_log_fd, [&loop = context.loop] { return loop.now(); }),
+        auth_(shared_, [&loop = context.loop](WorkThreads::Completion completion) {
+          loop.run_in_loop(std::move(completion));
+        }) {}
 
   // On the main thread once the loop has stopped: connections still open are
   // destroyed where they are suspended (their sockets close).
@@ -90,6 +97,7 @@ class CoroutineWorker final : public ServiceWorker {
   EventLoop& loop_;
   SessionShared shared_;
   std::optional<EventLoop::TimerId> flush_timer_;
+  AuthOffload auth_;  // --auth-file's hashing threads
   TaskGroup tasks_;  // last: its tasks use everything above
 };
 

@@ -76,9 +76,11 @@ UringLoop::UringLoop(std::unique_ptr<UringRing> ring, const ModelContext& contex
     : config_(context.config),
       timeouts_{context.config.header_timeout, context.config.idle_timeout, context.config.write_timeout},
       wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      mailbox_(wake_fd_.get()),
       now_(Clock::now()),
       shared_(context.config, context.root, context.access_log_fd, [this] { return now_; }),
-      ring_(std::move(ring)) {
+      ring_(std::move(ring)),
+      auth_(shared_, [this](WorkThreads::Completion completion) { mailbox_.post(std::move(completion)); }) {
   if (!wake_fd_) throw std::system_error(errno, std::generic_category(), "eventfd");
   std::lock_guard lock(g_spare_mutex);
   take_spare();
@@ -129,6 +131,7 @@ void UringLoop::turn() {
   }
   io_uring_cq_advance(ring_->get(), seen);
   ring_->publish();
+  mailbox_.run_all();  // each verdict resumes its driver, then sync()s it
 
   expire_deadlines();
   if (accept_retry_ && now_ >= *accept_retry_) {
@@ -244,14 +247,20 @@ void UringLoop::start_connection(UniqueFd fd) {
   if (stopping_ || connections_.full()) return;  // fd closes
   if (config_.max_connections && connections_.size() >= config_.max_connections) return;  // refused
   SocketAddress peer = peer_address(fd.get());
-  auto driver = std::make_unique<SessionDriver>(std::move(fd), std::make_unique<Session>(shared_, peer), timeouts_);
+  Connection connection;
+  connection.driver =
+      std::make_unique<SessionDriver>(std::move(fd), std::make_unique<Session>(shared_, peer), timeouts_);
+  SlotRef ref = connections_.add(std::move(connection));
+  SessionDriver& driver = *connections_.find(ref)->driver;
+  if (shared_.offload_auth) {  // a password check's verdict resumes the driver, then syncs it
+    driver.offer_resume([this] { return now_; }, [this, ref](SessionDriver&) {
+      if (Connection* resumed = connections_.find(ref)) sync(ref, *resumed);
+    });
+  }
   // Not read_first: the request (usually already there, TCP_DEFER_ACCEPT)
   // comes through the multishot receive like everything after it.
-  driver->start(now_);
-  Connection connection;
-  connection.driver = std::move(driver);
-  SlotRef ref = connections_.add(std::move(connection));
-  sync(ref, *connections_.find(ref));
+  driver.start(now_);
+  if (Connection* started = connections_.find(ref)) sync(ref, *started);
 }
 
 void UringLoop::on_received(SlotRef ref, const io_uring_cqe& cqe) {

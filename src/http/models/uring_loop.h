@@ -16,8 +16,10 @@
 #include <tuple>
 #include <vector>
 
+#include "core/mailbox.h"
 #include "core/session_driver.h"
 #include "core/unique_fd.h"
+#include "http/auth_offload.h"
 #include "http/models/model.h"
 #include "http/models/uring_ring.h"
 #include "http/models/uring_slots.h"
@@ -77,7 +79,8 @@ class UringLoop {
   const HttpConfig& config_;
   std::vector<Clock::duration> timeouts_;  // in http::TimeoutKind order
   UniqueFd listener_;
-  UniqueFd wake_fd_;  // an eventfd: interrupt() writes, a POLLIN poll on the ring reads
+  UniqueFd wake_fd_;  // an eventfd: interrupt() and mailbox_ write, a POLLIN poll on the ring reads
+  Mailbox mailbox_;   // password checks' verdicts, back from auth_'s threads
   Clock::time_point now_;
   SessionShared shared_;
   SlotTable<Connection> connections_;
@@ -93,7 +96,8 @@ class UringLoop {
   Clock::time_point next_refusal_report_;
   uint64_t refused_ = 0;
 
-  std::unique_ptr<UringRing> ring_;  // last: destroyed first, while what its requests name still exists
+  std::unique_ptr<UringRing> ring_;  // destroyed early (after auth_), while what its requests name still exists
+  AuthOffload auth_;  // last: its threads are joined before the mailbox goes
 };
 
 }  // namespace muxd::http

@@ -32,16 +32,16 @@ def sha512_crypt(password):
         return crypt.crypt(password, crypt.mksalt(crypt.METHOD_SHA512))
 
 
-def bcrypt(user, password):
-    """`htpasswd -B` (apache2-utils, cost 5 to keep the tests quick), else Python's crypt module."""
+def bcrypt(user, password, cost=5):
+    """`htpasswd -B` (apache2-utils; cost 5 keeps the tests quick), else Python's crypt module."""
     if shutil.which("htpasswd"):
-        line = subprocess.run(["htpasswd", "-nbB", "-C", "5", user, password],
+        line = subprocess.run(["htpasswd", "-nbB", "-C", str(cost), user, password],
                               capture_output=True, check=True).stdout.decode().strip()
         return line.split(":", 1)[1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import crypt
-        return crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32))
+        return crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=2**cost))
 
 
 def write_users(path):
@@ -153,6 +153,42 @@ class BasicAuthTest(ServerTestCase):
         for line in log.splitlines():
             if '" 401 ' in line:
                 self.assertIn(" - - [", line)  # no user for a request that was refused
+
+
+@skip_for_models("a thread or a process per client: the hash runs on that client's own", "iterative", "thread",
+                 "fork")
+class OffTheLoopTest(ServerTestCase):
+    """One worker, one slow hash (bcrypt cost 13, about a second): the loop's other clients go on meanwhile."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = cls.class_resource(SiteRoot({"a.txt": "hello"}))
+        users = os.path.join(cls.root.base, "users")
+        with open(users, "w", encoding="utf-8") as f:
+            f.write(f"alice:{sha512_crypt('secret')}\nslow:{bcrypt('slow', 'slow-pw', cost=13)}\n")
+        cls.server = cls.start_class_server(start_http, cls.root.path, "--workers", "1", "--auth-file", users,
+                                            "--status-path", "/metrics", "--health-path", "/healthz")
+        cls.port = cls.server.port
+
+    def verifications(self):
+        response = get(self.port, "/metrics", {"Authorization": basic("alice", "secret")})
+        self.assertEqual(response.status, 200)
+        return promtext.value(promtext.parse(response.body.decode())[0], "muxd_http_auth_verifications_total")
+
+    def test_a_slow_password_check_does_not_stall_the_other_clients(self):
+        before = self.verifications()  # alice's check is done (and cached) from here on
+        with RawConnection(self.port) as slow:
+            slow.send(f"GET /a.txt HTTP/1.1\r\nHost: x\r\nAuthorization: {basic('slow', 'slow-pw')}\r\n\r\n")
+            # The count moves when the hash begins. Were it hashed on the loop, this scrape would
+            # wait behind it, and the slow client's answer would already be on its way.
+            self.assertTrue(wait_until(lambda: self.verifications() == before + 1), "the slow check never began")
+            self.assertEqual(get(self.port, "/healthz").status, 200)
+            slow.sock.setblocking(False)
+            with self.assertRaises(BlockingIOError, msg="the slow client was answered before the others"):
+                slow.sock.recv(1)
+            slow.sock.setblocking(True)
+            response = slow.read_response()
+        self.assertEqual((response.status, response.body), (200, b"hello"))
 
 
 @skip_for_models("a process per connection: each child starts with full buckets", "fork")

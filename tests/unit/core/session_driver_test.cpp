@@ -474,5 +474,90 @@ TEST(SessionDriver, DeliveredBytesAndEofAreLikeReads) {
   EXPECT_EQ(got.data, "ok x\nok y\n");
 }
 
+// A session that waits for work done elsewhere (as http::Session does for a
+// password check): "ask\n" leaves its bytes unused and holds the input until
+// a step, run through its Resume, brings the answer; then the same bytes are
+// offered again and answered.
+class AskingSession : public StreamSession {
+ public:
+  Resume resume;
+  bool waiting = false;
+  std::string answer;
+
+  void attach(const std::function<Resume()>& make) override { resume = make(); }
+  size_t on_data(std::string_view data, OutputQueue& out) override {
+    size_t end = data.find('\n');
+    if (waiting || end == std::string_view::npos) return 0;
+    if (data.substr(0, end) == "ask" && answer.empty()) {
+      waiting = true;
+      return 0;
+    }
+    out.append(data.substr(0, end) == "ask" ? "answer " + answer + "\n" : "ok\n");
+    return end + 1;
+  }
+  void on_peer_closed(OutputQueue&) override {}
+  void on_timeout(OutputQueue&) override {}
+  void on_stop(OutputQueue&) override {}
+  SessionWants wants(const OutputQueue&) override {
+    SessionWants wants;
+    wants.read = !waiting;
+    return wants;
+  }
+};
+
+struct AskingFixture {
+  Pair pair = loopback_pair();
+  AskingSession* session = nullptr;
+  std::unique_ptr<SessionDriver> driver;
+  int afters = 0;
+
+  AskingFixture() {
+    auto owned = std::make_unique<AskingSession>();
+    session = owned.get();
+    driver = std::make_unique<SessionDriver>(std::move(pair.server), std::move(owned),
+                                             std::vector<SessionDriver::Clock::duration>{});
+  }
+};
+
+TEST(SessionDriver, WithoutOfferResumeTheSessionGetsNoResume) {
+  AskingFixture f;
+  f.driver->start(Clock::now());
+  EXPECT_FALSE(f.session->resume);
+}
+
+TEST(SessionDriver, AResumedStepRunsThenTheHeldInputIsOfferedAgain) {
+  AskingFixture f;
+  f.driver->offer_resume([] { return Clock::now(); }, [&](SessionDriver&) { ++f.afters; });
+  f.driver->start(Clock::now());
+  ASSERT_TRUE(f.session->resume);
+  write_all(f.pair.client.get(), "ask\nnext\n");
+  ASSERT_TRUE(wait_unread(f.driver->fd(), 9));
+  f.driver->on_readable(Clock::now());
+  EXPECT_TRUE(f.session->waiting);
+  EXPECT_FALSE(f.driver->wants_read()) << "input is held while the answer is made elsewhere";
+
+  f.session->resume([&](OutputQueue&) {
+    f.session->waiting = false;
+    f.session->answer = "42";
+  });
+  EXPECT_EQ(f.afters, 1) << "the model is told, to re-arm what the driver waits for";
+  EXPECT_TRUE(f.driver->wants_read());
+  f.driver->close();
+  ReadResult got = read_until_end(f.pair.client.get(), 5s);
+  EXPECT_EQ(got.data, "answer 42\nok\n");
+}
+
+TEST(SessionDriver, AResumeThatOutlivesItsDriverDropsTheStep) {
+  AskingFixture f;
+  f.driver->offer_resume([] { return Clock::now(); }, [&](SessionDriver&) { ++f.afters; });
+  f.driver->start(Clock::now());
+  Resume kept = f.session->resume;
+  f.driver.reset();  // the session (and its copy) go with it
+  bool ran = false;
+  kept([&](OutputQueue&) { ran = true; });
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(f.afters, 0);
+}
+
 }  // namespace
 }  // namespace muxd

@@ -3,6 +3,7 @@
 #include "core/work_pool.h"
 
 #include <gtest/gtest.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/mailbox.h"
 #include "core/session_host.h"
 #include "core/socket.h"
 #include "loopback.h"
@@ -117,6 +119,32 @@ TEST(WorkPool, AFullQueueRefusesAndStopDropsWhatIsQueued) {
   opener.join();
   EXPECT_EQ(ran.load(), 1);
   EXPECT_FALSE(pool.try_submit(loop, job));  // stopped
+}
+
+// The --model loops that are not an EventLoop take completions through a Mailbox.
+TEST(WorkThreads, ACompletionGoesWhereTheGivenDeliverSendsIt) {
+  UniqueFd wake(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  Mailbox mailbox(wake.get());
+  WorkThreads threads(1, 4);
+  std::thread::id job_thread;
+  std::atomic<bool> delivered{false};
+  bool completed = false;
+  ASSERT_TRUE(threads.try_submit(
+      [&](WorkThreads::Completion completion) {
+        mailbox.post(std::move(completion));
+        delivered = true;
+      },
+      [&](size_t) {
+        job_thread = std::this_thread::get_id();
+        return WorkThreads::Completion([&] { completed = true; });
+      }));
+  for (int i = 0; i < 1000 && !delivered; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(delivered.load());
+  EXPECT_FALSE(completed) << "the completion waits for the loop";
+  mailbox.run_all();
+  EXPECT_TRUE(completed);
+  EXPECT_NE(job_thread, std::this_thread::get_id());
+  threads.stop();
 }
 
 TEST(WorkPool, AJobThatThrowsIsLoggedAndThePoolGoesOn) {
