@@ -74,9 +74,13 @@ class PortTest(ServerTestCase):
     def test_a_udp_socket_on_the_same_port_is_no_conflict(self):
         # The course gives port 8888 to this bot (TCP) and to the dictionary and chat room
         # (UDP, muxd dict and muxd chat): all three can run with their defaults at once.
+        # The port comes from a TCP bind (free for TCP, which a UDP-chosen number may not be:
+        # another test's connection can hold it), kept until the UDP socket holds it too.
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            udp.bind(("127.0.0.1", 0))
-            port = udp.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                tcp.bind(("127.0.0.1", 0))
+                port = tcp.getsockname()[1]
+                udp.bind(("127.0.0.1", port))
             server = self.start_server(start_qa, listen=f"127.0.0.1:{port}")
             with Client(server.address) as client:
                 self.assertEqual(client.ask("你好"), "你好啊！\n")
