@@ -12,6 +12,7 @@
 
 #include <fmt/core.h>
 
+#include "core/host_port.h"
 #include "core/unique_fd.h"
 
 namespace muxd::dict {
@@ -19,27 +20,17 @@ namespace {
 
 constexpr const char* kDefaultPort = "8888";
 
-// "host", "host:port", "[v6]:port", "v6" -> a connected UDP socket; errors thrown as text.
+// SERVER (core/host_port.h) -> a connected UDP socket; errors thrown as text.
 UniqueFd connect_udp(const std::string& server) {
-  std::string host = server, port = kDefaultPort;
-  if (!server.empty() && server.front() == '[') {
-    size_t close = server.find(']');
-    if (close == std::string::npos) throw std::runtime_error(server + ": missing ]");
-    host = server.substr(1, close - 1);
-    if (close + 1 < server.size()) {
-      if (server[close + 1] != ':') throw std::runtime_error(server + ": expected :PORT after ]");
-      port = server.substr(close + 2);
-    }
-  } else if (size_t colon = server.rfind(':'); colon != std::string::npos && server.find(':') == colon) {
-    host = server.substr(0, colon);
-    port = server.substr(colon + 1);
-  }
+  std::string error;
+  std::optional<HostPort> split = split_host_port(server, kDefaultPort, &error);
+  if (!split) throw std::runtime_error(server + ": " + error);
   addrinfo hints{};
   hints.ai_socktype = SOCK_DGRAM;
   addrinfo* found = nullptr;
-  int status = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found);
+  int status = ::getaddrinfo(split->host.c_str(), split->port.c_str(), &hints, &found);
   if (status != 0) throw std::runtime_error(server + ": " + ::gai_strerror(status));
-  std::string error = "no address";
+  error = "no address";
   UniqueFd fd;
   for (addrinfo* ai = found; ai; ai = ai->ai_next) {
     fd.reset(::socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));

@@ -26,28 +26,15 @@ const std::string& Timestamps::prefix() {
 
 // Answers every message that ends in `data`; keeps the start of the next one.
 size_t Session::on_data(std::string_view data, OutputQueue& out) {
-  size_t used = 0;
-  while (used < data.size() && !closing_ && out.pending_bytes() < kMaxQueuedOutput) {
-    std::string_view rest = data.substr(used);
-    size_t newline = rest.find('\n');
-    std::string_view piece = rest.substr(0, newline == std::string_view::npos ? rest.size() : newline + 1);
-    if (partial_.size() + piece.size() > max_) {  // too long, whether or not its end is here
-      partial_ = std::string();
-      closing_ = linger_ = true;  // the client may still be sending it
-      return data.size();
-    }
-    used += piece.size();
-    if (newline == std::string_view::npos) {
-      partial_.append(piece);
-    } else if (partial_.empty()) {
-      echo(piece, out);  // the usual case: a whole line in one read, not copied
-    } else {
-      partial_.append(piece);
-      end_partial(out);
-    }
+  LineFramer::Fed fed = lines_.feed(
+      data, [&] { return !closing_ && out.pending_bytes() < kMaxQueuedOutput; },
+      [&](std::string_view line) { echo(line, out); });
+  if (fed.too_long) {
+    closing_ = linger_ = true;  // the client may still be sending it
+    return data.size();
   }
-  restart_timeout_ = restart_timeout_ || used > 0;
-  return used;
+  restart_timeout_ = restart_timeout_ || fed.used > 0;
+  return fed.used;
 }
 
 void Session::echo(std::string_view message, OutputQueue& out) {
@@ -57,9 +44,7 @@ void Session::echo(std::string_view message, OutputQueue& out) {
 }
 
 void Session::end_partial(OutputQueue& out) {
-  if (partial_.empty()) return;
-  echo(partial_, out);
-  partial_ = std::string();  // an idle connection holds no memory
+  if (lines_.has_partial()) echo(lines_.take_partial(), out);  // freed: an idle connection holds no memory
 }
 
 // The client sends no more: the message it began is complete.
@@ -70,7 +55,7 @@ void Session::on_peer_closed(OutputQueue& out) {
 
 // The pause ends a message; the idle timeout ends the connection.
 void Session::on_timeout(OutputQueue& out) {
-  if (!partial_.empty()) return end_partial(out);  // only the pause runs while a message is partial
+  if (lines_.has_partial()) return end_partial(out);  // only the pause runs while a message is partial
   close_now_ = true;
 }
 
@@ -86,7 +71,7 @@ SessionWants Session::wants(const OutputQueue& out) {
     wants.close = SessionWants::Close::now;
     return wants;
   }
-  wants.timeout = partial_.empty() ? kIdleTimeout : kPauseTimeout;
+  wants.timeout = lines_.has_partial() ? kPauseTimeout : kIdleTimeout;
   wants.restart_timeout = restart_timeout_;
   wants.restart_on_progress = wants.timeout == kIdleTimeout && !out.empty();  // a slow reader is not idle
   restart_timeout_ = false;
@@ -95,7 +80,7 @@ SessionWants Session::wants(const OutputQueue& out) {
     return wants;
   }
   wants.read = out.pending_bytes() < kMaxQueuedOutput;
-  wants.idle = out.empty() && partial_.empty();
+  wants.idle = out.empty() && !lines_.has_partial();
   return wants;
 }
 

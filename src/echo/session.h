@@ -15,6 +15,7 @@
 #include <functional>
 #include <string>
 
+#include "core/line_framer.h"
 #include "core/stream_session.h"
 
 namespace muxd::echo {
@@ -42,7 +43,7 @@ class Timestamps {
 
 class Session final : public StreamSession {
  public:
-  Session(size_t max_message_bytes, Timestamps& timestamps) : max_(max_message_bytes), timestamps_(timestamps) {}
+  Session(size_t max_message_bytes, Timestamps& timestamps) : lines_(max_message_bytes), timestamps_(timestamps) {}
 
   size_t on_data(std::string_view data, OutputQueue& out) override;
   void on_peer_closed(OutputQueue& out) override;
@@ -54,9 +55,8 @@ class Session final : public StreamSession {
   void echo(std::string_view message, OutputQueue& out);
   void end_partial(OutputQueue& out);
 
-  size_t max_;
+  LineFramer lines_;  // holds a message whose end has not come yet
   Timestamps& timestamps_;
-  std::string partial_;           // a message whose end has not come yet
   bool restart_timeout_ = false;  // bytes came or a reply was made since the last wants()
   bool closing_ = false;          // close once the replies are out
   bool linger_ = false;           // ...reading what the client may still send

@@ -19,8 +19,13 @@ class HeaderWriter {
     end_ = start_ + buffer_.writable();
   }
 
+  // Text beyond the reserve is cut off (the caller reserved too little).
   HeaderWriter& text(std::string_view s) {
     if (s.size() > static_cast<size_t>(end_ - cursor_)) s = s.substr(0, static_cast<size_t>(end_ - cursor_));
+    // memcpy's pointers must not be null even for 0 bytes (C11 7.24.1p2): an
+    // empty string_view{} has a null data(), and so has a Buffer that was
+    // never allocated when the reserve is 0.
+    if (s.empty()) return *this;
     std::memcpy(cursor_, s.data(), s.size());
     cursor_ += s.size();
     return *this;

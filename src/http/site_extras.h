@@ -11,6 +11,7 @@ struct SiteExtras {
   bool dir_listing = false;   // --dir-listing
   std::string spa_path;       // --spa FILE as a clean path ("/index.html"); empty: off
   std::string extra_headers;  // --header lines, each "Name: value\r\n", validated
+  std::string vary;           // --header 'Vary: ...' values, joined into muxd's one Vary line (vary.h)
   std::string cors_origin;    // --cors: "*" or an origin; empty: off
   std::string cache_control;  // --cache-control: empty for the per-type defaults
 };

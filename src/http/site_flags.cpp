@@ -1,5 +1,7 @@
 #include "http/site_flags.h"
 
+#include <strings.h>
+
 #include <fmt/core.h>
 
 #include "http/extra_headers.h"
@@ -26,6 +28,13 @@ std::optional<SiteExtras> make_site_extras(const SiteFlags& flags, std::string* 
     if (!line) {
       *error = fmt::format("--header '{}': {}", header, why);
       return std::nullopt;
+    }
+    std::string_view name = std::string_view(header).substr(0, header.find(':'));
+    if (name.size() == 4 && strncasecmp(name.data(), "vary", 4) == 0) {
+      // One Vary line per response (vary.h): the operator's fields join muxd's.
+      std::string_view value = std::string_view(*line).substr(6, line->size() - 8);  // "Vary: " ... "\r\n"
+      if (!value.empty()) extras.vary.append(extras.vary.empty() ? "" : ", ").append(value);
+      continue;
     }
     extras.extra_headers += *line;
   }

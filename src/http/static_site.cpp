@@ -5,6 +5,7 @@
 #include "http/dir_listing.h"
 #include "http/header_writer.h"
 #include "http/target_path.h"
+#include "http/vary.h"
 
 namespace muxd::http {
 
@@ -15,15 +16,14 @@ struct StaticSite::Reply {
   bool http10;
   bool head_only;
   std::string_view origin;  // the request's Origin (CORS)
-  bool vary_accept = false;  // the answer depended on Accept (listings, --spa)
+  VaryFields vary;  // request fields every response to it depends on (--spa: Accept)
 };
 
 namespace {
 
 constexpr std::string_view allowed_methods = "GET, HEAD, OPTIONS";
 constexpr size_t fixed_head_room = 512;
-constexpr std::string_view vary_field = "Vary: Accept-Encoding\r\n";
-constexpr size_t coding_room = 64;  // Vary and Content-Encoding
+constexpr size_t coding_room = 64;  // Content-Encoding
 
 std::string_view connection_field(bool keep_alive, bool http10) {
   if (!keep_alive) return "Connection: close\r\n";
@@ -64,7 +64,8 @@ StaticSite::StaticSite(const DocumentRoot& root, FileCache::Limits cache_limits,
       cors_(options_.extras.cors_origin) {
   clean_path_.reserve(256);
   const SiteExtras& extras = options_.extras;
-  extra_room_ = extras.extra_headers.size() + extras.cache_control.size() + 2 * extras.cors_origin.size() + 256;
+  extra_room_ = extras.extra_headers.size() + extras.cache_control.size() + 2 * extras.cors_origin.size() +
+                kVaryRoom + extras.vary.size() + 256;
 }
 
 void StaticSite::set_time(time_t now, std::chrono::steady_clock::time_point steady_now) {
@@ -79,14 +80,15 @@ HeaderWriter StaticSite::start_head(const Reply& reply, int status, size_t extra
   return head;
 }
 
-void StaticSite::finish_head(const Reply& reply, HeaderWriter& head) {
-  extra_fields(reply, head);
+void StaticSite::finish_head(const Reply& reply, HeaderWriter& head, VaryFields vary) {
+  extra_fields(reply, head, vary.add(reply.vary));
   head.text(connection_field(reply.keep_alive, reply.http10)).text("\r\n");
   reply.out.appended(head.done());
 }
 
 ResponseSummary StaticSite::respond(const Request& request, bool keep_alive, OutputQueue& out) {
-  Reply reply{out, keep_alive, request.minor_version == 0, request.method == Method::Head, request.header("origin")};
+  Reply reply{out, keep_alive, request.minor_version == 0, request.method == Method::Head,
+              request.header("origin"), {}};
   switch (request.method) {
     case Method::Get:
     case Method::Head:
@@ -101,7 +103,7 @@ ResponseSummary StaticSite::respond(const Request& request, bool keep_alive, Out
 }
 
 ResponseSummary StaticSite::respond_error(int status, OutputQueue& out) {
-  return serve_error(Reply{out, false, false, false, {}}, status);
+  return serve_error(Reply{out, false, false, false, {}, {}}, status);
 }
 
 ResponseSummary StaticSite::serve_path(const Reply& reply, const Request& request) {
@@ -129,16 +131,16 @@ ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& reques
                                        std::shared_ptr<const CachedFile> file, int status) {
   Representation rep = status == 200 ? variants_.select(request, clean_path_, file, steady_now_)
                                      : Representation::identity(std::move(file));
-  std::string_view vary = rep.vary ? vary_field : "";  // never a null view: memcpy's source must not be
+  VaryFields vary = rep.vary ? VaryFields::accept_encoding : VaryFields{};
   if (!rep.acceptable) return serve_error(reply, 406, vary);
   const Validators& validators = rep.validators;
   RangeDecision range{RangeDecision::Full, {0, rep.length()}};
   if (status == 200) {
     if (not_modified(request.if_none_match, request.if_modified_since, validators)) {
       HeaderWriter head = start_head(reply, 304, coding_room);
-      head.field("Last-Modified", rep.last_modified).field("ETag", rep.etag).text(vary);
+      head.field("Last-Modified", rep.last_modified).field("ETag", rep.etag);
       head.field("Cache-Control", cache_control_for(rep.content_type, options_.extras.cache_control));
-      finish_head(reply, head);
+      finish_head(reply, head, vary);
       return {304, 0};
     }
     if (request.method == Method::Get && !request.range.empty() && rep.coding == Coding::identity)
@@ -151,7 +153,6 @@ ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& reques
   head.text("Content-Length: ").number(range.range.length).text("\r\n");
   head.field("Content-Type", rep.content_type);
   if (rep.coding != Coding::identity) head.field("Content-Encoding", coding_name(rep.coding));
-  head.text(vary);
   if (status == 200) {
     head.field("Last-Modified", rep.last_modified).field("ETag", rep.etag);
     head.field("Cache-Control", cache_control_for(rep.content_type, options_.extras.cache_control));
@@ -163,7 +164,7 @@ ResponseSummary StaticSite::serve_file(const Reply& reply, const Request& reques
     head.text("Content-Range: bytes ").number(range.range.first).text("-").number(last);
     head.text("/").number(validators.size).text("\r\n");
   }
-  finish_head(reply, head);
+  finish_head(reply, head, vary);
   if (reply.head_only) return {sent_status, 0};
   append_body(reply.out, std::move(rep), range.range);
   return {sent_status, range.range.length};
@@ -231,15 +232,14 @@ ResponseSummary StaticSite::options(const Reply& reply) {
 }
 
 // Every error has a short text body and a Content-Length (405 adds Allow).
-ResponseSummary StaticSite::serve_error(const Reply& reply, int status, std::string_view extra_fields) {
+ResponseSummary StaticSite::serve_error(const Reply& reply, int status, VaryFields vary) {
   std::string_view reason = reason_phrase(status);
   uint64_t length = 4 + reason.size() + 1;  // "404 Not Found\n"
   HeaderWriter head = start_head(reply, status, 0);
   head.text("Content-Length: ").number(length).text("\r\n");
   head.text("Content-Type: text/plain; charset=utf-8\r\n");
   if (status == 405) head.text("Allow: ").text(allowed_methods).text("\r\n");
-  head.text(extra_fields);
-  finish_head(reply, head);
+  finish_head(reply, head, vary);
   if (reply.head_only) return {status, 0};
   HeaderWriter body(reply.out.bytes(), length);
   body.number(static_cast<uint64_t>(status)).text(" ").text(reason).text("\n");
@@ -252,13 +252,13 @@ ResponseSummary StaticSite::serve_error(const Reply& reply, int status, std::str
 // --- what site_extras.h adds ------------------------------------------------
 namespace muxd::http {
 
-// --header lines, then CORS (cors.h) on every response, errors included.
-void StaticSite::extra_fields(const Reply& reply, HeaderWriter& head) const {
+// --header lines, the one Vary line (vary.h), then CORS (cors.h) on every
+// response, errors included.
+void StaticSite::extra_fields(const Reply& reply, HeaderWriter& head, VaryFields vary) const {
   head.text(options_.extras.extra_headers);
-  if (reply.vary_accept) head.text("Vary: Accept\r\n");
-  if (!cors_.enabled()) return;
-  CorsDecision cors = cors_.decide(reply.origin);
-  if (cors.vary_origin) head.text("Vary: Origin\r\n");
+  CorsDecision cors = cors_.enabled() ? cors_.decide(reply.origin) : CorsDecision{};
+  if (cors.vary_origin) vary.add(VaryFields::origin);
+  write_vary(head, vary, options_.extras.vary);
   if (!cors.allow_origin.empty()) {
     head.field("Access-Control-Allow-Origin", cors.allow_origin);
     head.field("Access-Control-Expose-Headers", kCorsExposeHeaders);
@@ -304,9 +304,9 @@ ResponseSummary StaticSite::serve_listing(const Reply& reply, const Request& req
   head.text("Content-Length: ").number(body->size).text("\r\n");
   head.field("Content-Type", json ? "application/json" : "text/html; charset=utf-8");
   head.field("Cache-Control", options_.extras.cache_control.empty() ? kHtmlCacheControl : options_.extras.cache_control);
-  head.text("Vary: Accept\r\nX-Content-Type-Options: nosniff\r\n");  // Accept chose HTML or JSON
+  head.text("X-Content-Type-Options: nosniff\r\n");
   if (!json) head.field("Content-Security-Policy", kListingCsp);
-  finish_head(reply, head);
+  finish_head(reply, head, VaryFields::accept);  // Accept chose HTML or JSON
   if (reply.head_only || body->size == 0) return {200, 0};
   uint64_t size = body->size;
   int fd = body->fd.get();
@@ -327,7 +327,7 @@ bool StaticSite::spa_applies(int error) const {
 // Accept, so both say "Vary: Accept" (RFC 9110 §12.5.5) for shared caches.
 ResponseSummary StaticSite::spa_fallback(const Reply& reply, const Request& request) {
   Reply varied = reply;
-  varied.vary_accept = true;
+  varied.vary.add(VaryFields::accept);
   std::string_view last = std::string_view(clean_path_).substr(clean_path_.rfind('/') + 1);
   bool looks_like_file = last.size() >= 2 && last.find('.', 1) != std::string_view::npos;
   if (looks_like_file || !accepts_html_explicitly(request.header("accept"))) return not_found(varied, request);

@@ -14,6 +14,7 @@
 #include "http/request_parser.h"
 #include "http/cors.h"
 #include "http/site_extras.h"
+#include "http/vary.h"
 
 namespace muxd::http {
 
@@ -47,7 +48,7 @@ class StaticSite {
   ResponseSummary serve_file(const Reply& reply, const Request& request, std::shared_ptr<const CachedFile> file,
                              int status);
   ResponseSummary serve_path(const Reply& reply, const Request& request);
-  ResponseSummary serve_error(const Reply& reply, int status, std::string_view extra_fields = "");
+  ResponseSummary serve_error(const Reply& reply, int status, VaryFields vary = {});
   ResponseSummary not_found(const Reply& reply, const Request& request);
   ResponseSummary redirect_to_directory(const Reply& reply, const Request& request);
   ResponseSummary options(const Reply& reply);
@@ -58,10 +59,10 @@ class StaticSite {
   ResponseSummary spa_fallback(const Reply& reply, const Request& request);
   bool spa_applies(int error) const;
   ResponseSummary preflight(const Reply& reply, const Request& request);
-  void extra_fields(const Reply& reply, HeaderWriter& head) const;
+  void extra_fields(const Reply& reply, HeaderWriter& head, VaryFields vary) const;
   static void append_body(OutputQueue& out, Representation&& rep, ByteRange range);
   HeaderWriter start_head(const Reply& reply, int status, size_t extra_room);
-  void finish_head(const Reply& reply, HeaderWriter& head);
+  void finish_head(const Reply& reply, HeaderWriter& head, VaryFields vary = {});
 
   const DocumentRoot& root_;
   FileCache cache_;

@@ -14,6 +14,7 @@
 
 #include <fmt/core.h>
 
+#include "core/host_port.h"
 #include "core/unique_fd.h"
 
 namespace muxd::qa {
@@ -27,28 +28,14 @@ struct ClientError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// "host", "host:port", "[v6]", "[v6]:port", bare "v6" -> host and port.
-void split_server(const std::string& server, std::string& host, std::string& port) {
-  host = server;
-  port = kDefaultPort;
-  if (server.starts_with('[')) {
-    size_t close = server.find(']');
-    if (close == std::string::npos) throw ClientError(server + ": missing ]");
-    host = server.substr(1, close - 1);
-    if (close + 1 == server.size()) return;
-    if (server[close + 1] != ':') throw ClientError(server + ": expected :PORT after ]");
-    port = server.substr(close + 2);
-  } else if (size_t colon = server.find(':'); colon != std::string::npos && server.rfind(':') == colon) {
-    host = server.substr(0, colon);
-    port = server.substr(colon + 1);
-  }
-}
-
 // A blocking TCP socket connected to the server; SO_SNDTIMEO bounds the
 // connect (socket(7)) and the sends, SO_RCVTIMEO each wait for an answer.
 UniqueFd connect_to(const std::string& server, std::chrono::milliseconds timeout) {
-  std::string host, port;
-  split_server(server, host, port);
+  std::string why;
+  std::optional<HostPort> split = split_host_port(server, kDefaultPort, &why);  // core/host_port.h
+  if (!split) throw ClientError(server + ": " + why);
+  const std::string& host = split->host;
+  const std::string& port = split->port;
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;

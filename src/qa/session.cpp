@@ -4,29 +4,15 @@ namespace muxd::qa {
 
 // Answers every question that ends in `data`; keeps the start of the next one.
 size_t Session::on_data(std::string_view data, OutputQueue& out) {
-  size_t used = 0;
-  while (used < data.size() && !closing_ && out.pending_bytes() < kMaxQueuedOutput) {
-    std::string_view rest = data.substr(used);
-    size_t newline = rest.find('\n');
-    std::string_view piece = rest.substr(0, newline == std::string_view::npos ? rest.size() : newline + 1);
-    if (partial_.size() + piece.size() > max_) {  // too long, whether or not its end is here
-      partial_ = std::string();
-      closing_ = linger_ = true;  // the client may still be sending it
-      return data.size();
-    }
-    used += piece.size();
-    if (newline == std::string_view::npos) {
-      partial_.append(piece);
-    } else if (partial_.empty()) {
-      answer_line(piece, out);  // the usual case: a whole line in one read, not copied
-    } else {
-      partial_.append(piece);
-      answer_line(partial_, out);
-      partial_ = std::string();
-    }
+  LineFramer::Fed fed = lines_.feed(
+      data, [&] { return !closing_ && out.pending_bytes() < kMaxQueuedOutput; },
+      [&](std::string_view line) { answer_line(line, out); });
+  if (fed.too_long) {
+    closing_ = linger_ = true;  // the client may still be sending it
+    return data.size();
   }
-  restart_timeout_ = restart_timeout_ || used > 0;
-  return used;
+  restart_timeout_ = restart_timeout_ || fed.used > 0;
+  return fed.used;
 }
 
 // `line` ends with "\n" or "\r\n"; its answer ends the same way.
@@ -40,9 +26,8 @@ void Session::answer_line(std::string_view line, OutputQueue& out) {
 
 // A question without a line end: its answer has none either, as the course's server sends it.
 void Session::end_partial(OutputQueue& out) {
-  if (partial_.empty()) return;
-  out.append(answers_.answer(partial_));
-  partial_ = std::string();  // an idle connection holds no memory
+  if (!lines_.has_partial()) return;
+  out.append(answers_.answer(lines_.take_partial()));  // freed: an idle connection holds no memory
   restart_timeout_ = true;
 }
 
@@ -79,7 +64,7 @@ SessionWants Session::wants(const OutputQueue& out) {
     return wants;
   }
   wants.read = out.pending_bytes() < kMaxQueuedOutput;
-  wants.idle = out.empty() && partial_.empty();
+  wants.idle = out.empty() && !lines_.has_partial();
   return wants;
 }
 

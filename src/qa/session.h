@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "core/line_framer.h"
 #include "core/stream_session.h"
 #include "qa/answers.h"
 
@@ -35,7 +36,7 @@ class Session final : public StreamSession {
  public:
   // `lease` is kept until the session ends (the per-IP count, core/address_limit.h).
   Session(const Answers& answers, size_t max_question_bytes, std::shared_ptr<void> lease = nullptr)
-      : answers_(answers), max_(max_question_bytes), lease_(std::move(lease)) {}
+      : answers_(answers), lines_(max_question_bytes), lease_(std::move(lease)) {}
 
   size_t on_data(std::string_view data, OutputQueue& out) override;
   void on_peer_closed(OutputQueue& out) override;
@@ -46,12 +47,11 @@ class Session final : public StreamSession {
  private:
   void answer_line(std::string_view line, OutputQueue& out);
   void end_partial(OutputQueue& out);
-  bool pausing() const { return !partial_.empty() && !line_mode_; }  // the pause runs, not the idle timeout
+  bool pausing() const { return lines_.has_partial() && !line_mode_; }  // the pause runs, not the idle timeout
 
   const Answers& answers_;
-  size_t max_;
+  LineFramer lines_;  // holds a question whose end has not come yet
   std::shared_ptr<void> lease_;
-  std::string partial_;           // a question whose end has not come yet
   bool line_mode_ = false;        // a newline ended a question: the pause no longer applies
   bool restart_timeout_ = false;  // bytes came or an answer was made since the last wants()
   bool closing_ = false;          // close once the answers are out

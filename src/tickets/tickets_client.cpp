@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/host_port.h"
 #include "core/unique_fd.h"
 #include "tickets/session.h"
 
@@ -30,25 +31,15 @@ struct Target {
   int family = AF_INET;
 };
 
-// "host", "host:port", "[v6]:port", "v6" -> the first address; errors thrown as text.
+// SERVER (core/host_port.h) -> the first address; errors thrown as text.
 Target resolve(const std::string& server) {
-  std::string host = server, port = kDefaultPort;
-  if (!server.empty() && server.front() == '[') {
-    size_t close = server.find(']');
-    if (close == std::string::npos) throw std::runtime_error(server + ": missing ]");
-    host = server.substr(1, close - 1);
-    if (close + 1 < server.size()) {
-      if (server[close + 1] != ':') throw std::runtime_error(server + ": expected :PORT after ]");
-      port = server.substr(close + 2);
-    }
-  } else if (size_t colon = server.rfind(':'); colon != std::string::npos && server.find(':') == colon) {
-    host = server.substr(0, colon);
-    port = server.substr(colon + 1);
-  }
+  std::string error;
+  std::optional<HostPort> split = split_host_port(server, kDefaultPort, &error);
+  if (!split) throw std::runtime_error(server + ": " + error);
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
-  int status = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found);
+  int status = ::getaddrinfo(split->host.c_str(), split->port.c_str(), &hints, &found);
   if (status != 0) throw std::runtime_error(server + ": " + ::gai_strerror(status));
   Target target;
   std::memcpy(&target.address, found->ai_addr, found->ai_addrlen);

@@ -173,6 +173,16 @@ class DictClientCommandTest(ServerTestCase):
         self.assertEqual(done.returncode, 1)
         self.assertIn("connection refused", done.stderr)
 
+    def test_server_argument_forms(self):  # core/host_port.h
+        done = self.client(f"localhost:{self.server.udp_port}", "cat")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        for server, why in (("127.0.0.1:http", "the port is not a number from 1 to 65535"),
+                            ("[::1]:0", "the port is not a number from 1 to 65535"),
+                            ("[::1", "missing ]"), (":8888", "no host")):
+            with self.subTest(server=server):
+                done = self.client(server, "cat")
+                self.assertEqual((done.returncode, done.stderr), (1, f"muxd dict-client: {server}: {why}\n"))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -174,6 +174,53 @@ class BigDirectory(ServerTestCase):
         self.assertEqual((doc["count"], len(doc["entries"]), doc["omitted"]), (self.COUNT, self.COUNT, 0))
 
 
+class OneVaryLine(ServerTestCase):
+    """Listings and --spa (Accept), compression (Accept-Encoding), --cors with
+    one origin (Origin) and --header 'Vary: ...' share one Vary line (RFC 9110
+    §12.5.5), as curl and Python's http.client both see it."""
+    ORIGIN = "https://app.example"
+    PAGE = "<!DOCTYPE html><title>app</title>" + "<p>a compressible app page</p>\n" * 100
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = cls.class_resource(SiteRoot({**FILES, "app.html": cls.PAGE, "big.js": "let x = 1;\n" * 500}))
+        cls.server = cls.start_class_server(start_http, cls.root.path, "--dir-listing", "--spa", "app.html",
+                                            "--cors", cls.ORIGIN, "--header", "Vary: Cookie")
+
+    def vary_lines(self, path, *headers):
+        """The Vary field lines of GET `path` as curl prints them."""
+        args = [arg for header in headers for arg in ("-H", header)]
+        out = curl("-s", "-o", "/dev/null", "-D", "-", *args, f"http://127.0.0.1:{self.server.port}{path}")
+        head = out.stdout.decode("latin-1")
+        self.assertTrue(head.startswith("HTTP/1.1 "), head)
+        return [line for line in head.split("\r\n") if line.lower().startswith("vary:")]
+
+    def test_curl_sees_one_line_for_every_combination(self):
+        origin = f"Origin: {self.ORIGIN}"
+        cases = [
+            (("/", "Accept: application/json", origin), "Accept, Origin, Cookie"),  # listing
+            (("/zdir/", "Accept: text/html"), "Accept, Origin, Cookie"),
+            (("/users/42", "Accept: text/html", "Accept-Encoding: gzip", origin),  # the SPA page, gzipped
+             "Accept, Accept-Encoding, Origin, Cookie"),
+            (("/users/42", "Accept: */*"), "Accept, Origin, Cookie"),  # the SPA's 404
+            (("/big.js", "Accept-Encoding: br, gzip", origin), "Accept-Encoding, Origin, Cookie"),
+            (("/b.txt",), "Origin, Cookie"),
+        ]
+        for args, expected in cases:
+            with self.subTest(request=args):
+                self.assertEqual(self.vary_lines(*args), [f"Vary: {expected}"])
+
+    def test_http_client_sees_one_field(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+        conn.request("GET", "/users/42", headers={"Accept": "text/html", "Accept-Encoding": "gzip"})
+        r = conn.getresponse()
+        r.read()
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.getheader("Content-Encoding"), "gzip")
+        self.assertEqual(r.msg.get_all("Vary"), ["Accept, Accept-Encoding, Origin, Cookie"])
+        conn.close()
+
+
 @unittest.skipUnless(os.path.exists(CHROMIUM), f"{CHROMIUM} is absent (scripts/deps.sh test installs it)")
 @unittest.skipIf(HTTP_MODEL != "epoll", "the page a browser sees does not depend on the IO model "
                  "(the rest of this file runs under every model)")

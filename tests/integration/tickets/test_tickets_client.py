@@ -47,6 +47,15 @@ class TicketsClientTest(ServerTestCase):
         self.assertEqual(done.returncode, 1)
         self.assertIn("connect: Connection refused", done.stderr)
 
+    def test_server_argument_forms(self):  # core/host_port.h
+        for server, why in (("127.0.0.1:http", "the port is not a number from 1 to 65535"),
+                            ("127.0.0.1:65536", "the port is not a number from 1 to 65535"),
+                            ("[::1]5002", "expected :PORT after ]"), (":5002", "no host")):
+            with self.subTest(server=server):
+                done = run_muxd("tickets-client", server)
+                self.assertEqual(done.returncode, 1)
+                self.assertIn(f"muxd tickets-client: {server}: {why}", done.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
