@@ -8,8 +8,9 @@
 //     kMaxListingEntries of them (more are counted and reported, not listed):
 //     56 bytes each plus names longer than 15 bytes (measured: 5.7 MB for
 //     100,000 short names, whose page is 15 MB);
-//   - the page itself (about ten times the names' size) is never held whole: Content-Length comes from a first pass
-//     that renders it batch by batch and keeps only the count, then the
+//   - the page itself (about ten times the names' size) is never held
+//     whole: Content-Length comes from a first pass that renders it batch
+//     by batch and keeps only the count, then the
 //     connection's OutputQueue asks a ListingProducer for one kListingBatch
 //     batch at a time as the socket drains (OutputQueue::append_generated).
 //     So a connection holds the sorted entries plus one batch, for every IO
