@@ -1,8 +1,5 @@
 #include "http/dir_listing.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -78,21 +75,9 @@ void append_html_text(std::string& out, std::string_view text) {
   append_html_escaped(out, clean);
 }
 
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 // Collects what the server would serve of the directory, bounded.
 int read_entries(const DocumentRoot& root, std::string_view clean_dir, bool allow_dotfiles,
-                 std::vector<ListingEntry>& entries, size_t& omitted) {
+                 ListingEntries& entries, size_t& omitted) {
   int error = 0;
   DirectoryReader reader = root.read_directory(clean_dir, &error);
   if (!reader.valid()) return error ? error : EIO;
@@ -114,7 +99,7 @@ int read_entries(const DocumentRoot& root, std::string_view clean_dir, bool allo
 
 }  // namespace
 
-void sort_listing(std::vector<ListingEntry>& entries) {
+void sort_listing(ListingEntries& entries) {
   std::sort(entries.begin(), entries.end(), [](const ListingEntry& a, const ListingEntry& b) {
     if (a.is_directory != b.is_directory) return a.is_directory;
     return a.name < b.name;
@@ -196,113 +181,121 @@ void append_human_size(std::string& out, uint64_t bytes) {
   out.append(units[unit + 1]);
 }
 
-ListingRenderer::ListingRenderer(ListingFormat format, std::string_view directory_path, Sink sink)
-    : format_(format), path_(directory_path), sink_(std::move(sink)) {
-  buffer_.reserve(kListingBatch + 4096);
-}
+ListingRenderer::ListingRenderer(ListingFormat format, std::string_view directory_path)
+    : format_(format), path_(directory_path) {}
 
-bool ListingRenderer::begin() {
+void ListingRenderer::begin(std::string& out) {
   if (format_ == ListingFormat::json) {
-    buffer_.append("{\"path\":");
-    append_json_string(buffer_, path_);
-    buffer_.append(",\"entries\":[");
-    return true;
+    out.append("{\"path\":");
+    append_json_string(out, path_);
+    out.append(",\"entries\":[");
+    return;
   }
-  buffer_.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                 "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Index of ");
-  append_html_text(buffer_, path_);
-  buffer_.append("</title><style>").append(kStyle).append("</style></head>\n<body><main><h1>Index of ");
-  append_html_text(buffer_, path_);
-  buffer_.append("</h1>\n<table><thead><tr><th>Name</th><th class=\"n\">Size</th><th>Modified (UTC)</th></tr>"
-                 "</thead><tbody>\n");
-  if (path_ != "/") buffer_.append("<tr><td><a class=\"p\" href=\"../\">../</a></td><td class=\"n\"></td><td></td></tr>\n");
-  return true;
+  out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Index of ");
+  append_html_text(out, path_);
+  out.append("</title><style>").append(kStyle).append("</style></head>\n<body><main><h1>Index of ");
+  append_html_text(out, path_);
+  out.append("</h1>\n<table><thead><tr><th>Name</th><th class=\"n\">Size</th><th>Modified (UTC)</th></tr>"
+             "</thead><tbody>\n");
+  if (path_ != "/") out.append("<tr><td><a class=\"p\" href=\"../\">../</a></td><td class=\"n\"></td><td></td></tr>\n");
 }
 
-bool ListingRenderer::entry(const ListingEntry& entry) {
+void ListingRenderer::entry(std::string& out, const ListingEntry& entry) {
   if (format_ == ListingFormat::json) {
-    json_entry(entry);
+    json_entry(out, entry);
   } else {
-    html_entry(entry);
+    html_entry(out, entry);
   }
   ++count_;
-  return maybe_flush();
 }
 
-void ListingRenderer::html_entry(const ListingEntry& entry) {
-  buffer_.append("<tr><td><a ");
-  if (entry.is_directory) buffer_.append("class=\"d\" ");
-  buffer_.append("href=\"./");  // "./": a name with ':' is never read as a scheme
-  append_href(buffer_, entry.name);
-  if (entry.is_directory) buffer_.push_back('/');
-  buffer_.append("\">");
-  append_html_text(buffer_, entry.name);
-  buffer_.append("</a></td><td class=\"n\">");
-  if (!entry.is_directory) append_human_size(buffer_, entry.size);
-  buffer_.append("</td><td class=\"t\">");
-  append_time(buffer_, entry.modified, false);
-  buffer_.append("</td></tr>\n");
+void ListingRenderer::html_entry(std::string& out, const ListingEntry& entry) {
+  out.append("<tr><td><a ");
+  if (entry.is_directory) out.append("class=\"d\" ");
+  out.append("href=\"./");  // "./": a name with ':' is never read as a scheme
+  append_href(out, entry.name);
+  if (entry.is_directory) out.push_back('/');
+  out.append("\">");
+  append_html_text(out, entry.name);
+  out.append("</a></td><td class=\"n\">");
+  if (!entry.is_directory) append_human_size(out, entry.size);
+  out.append("</td><td class=\"t\">");
+  append_time(out, entry.modified, false);
+  out.append("</td></tr>\n");
 }
 
-void ListingRenderer::json_entry(const ListingEntry& entry) {
-  if (count_ > 0) buffer_.push_back(',');
-  buffer_.append("\n{\"name\":");
-  append_json_string(buffer_, entry.name);
-  buffer_.append(entry.is_directory ? ",\"type\":\"directory\"" : ",\"type\":\"file\"");
-  buffer_.append(",\"size\":");
-  append_number(buffer_, entry.size);
-  buffer_.append(",\"modified\":\"");
-  append_time(buffer_, entry.modified, true);
-  buffer_.append("\"}");
+void ListingRenderer::json_entry(std::string& out, const ListingEntry& entry) {
+  if (count_ > 0) out.push_back(',');
+  out.append("\n{\"name\":");
+  append_json_string(out, entry.name);
+  out.append(entry.is_directory ? ",\"type\":\"directory\"" : ",\"type\":\"file\"");
+  out.append(",\"size\":");
+  append_number(out, entry.size);
+  out.append(",\"modified\":\"");
+  append_time(out, entry.modified, true);
+  out.append("\"}");
 }
 
-bool ListingRenderer::maybe_flush() {
-  if (buffer_.size() < kListingBatch) return true;
-  bool ok = sink_(buffer_);
-  buffer_.clear();
-  return ok;
-}
-
-bool ListingRenderer::end(size_t omitted) {
+void ListingRenderer::end(std::string& out, size_t omitted) {
   if (format_ == ListingFormat::json) {
-    buffer_.append("\n],\"count\":");
-    append_number(buffer_, count_);
-    buffer_.append(",\"omitted\":");
-    append_number(buffer_, omitted);
-    buffer_.append("}\n");
-  } else {
-    buffer_.append("</tbody></table>\n<footer>");
-    append_number(buffer_, count_);
-    buffer_.append(count_ == 1 ? " entry" : " entries");
-    if (omitted > 0) {
-      buffer_.append(", ");
-      append_number(buffer_, omitted);
-      buffer_.append(" more not listed");
-    }
-    buffer_.append(" · muxd http</footer></main></body></html>\n");
+    out.append("\n],\"count\":");
+    append_number(out, count_);
+    out.append(",\"omitted\":");
+    append_number(out, omitted);
+    out.append("}\n");
+    return;
   }
-  bool ok = sink_(buffer_);
-  buffer_.clear();
-  return ok;
+  out.append("</tbody></table>\n<footer>");
+  append_number(out, count_);
+  out.append(count_ == 1 ? " entry" : " entries");
+  if (omitted > 0) {
+    out.append(", ");
+    append_number(out, omitted);
+    out.append(" more not listed");
+  }
+  out.append(" · muxd http</footer></main></body></html>\n");
 }
+
+ListingProducer::ListingProducer(std::shared_ptr<const ListingPage> page)
+    : page_(std::move(page)), renderer_(page_->format, page_->path) {}
+
+void ListingProducer::produce(std::string& into, size_t batch) {
+  size_t start = into.size();
+  const ListingEntries& entries = page_->entries;
+  while (!finished_ && into.size() - start < batch) {
+    if (next_ == 0) {
+      renderer_.begin(into);
+    } else if (next_ <= entries.size()) {
+      renderer_.entry(into, entries[next_ - 1]);
+    } else {
+      renderer_.end(into, page_->omitted);
+      finished_ = true;
+    }
+    ++next_;
+  }
+  rendered_ += into.size() - start;
+}
+
+std::unique_ptr<OutputProducer> ListingProducer::clone() const { return std::make_unique<ListingProducer>(*this); }
 
 std::variant<ListingBody, int> build_listing(const DocumentRoot& root, std::string_view clean_dir,
                                               ListingFormat format, bool allow_dotfiles) {
-  std::vector<ListingEntry> entries;
-  size_t omitted = 0;
-  if (int error = read_entries(root, clean_dir, allow_dotfiles, entries, omitted)) return error;
-  sort_listing(entries);
+  auto page = std::make_shared<ListingPage>();
+  page->format = format;
+  page->path = clean_dir;
+  if (int error = read_entries(root, clean_dir, allow_dotfiles, page->entries, page->omitted)) return error;
+  sort_listing(page->entries);
   ListingBody body;
-  body.fd = UniqueFd(::memfd_create("muxd-listing", MFD_CLOEXEC));
-  if (!body.fd) return errno;
-  int fd = body.fd.get();
-  ListingRenderer renderer(format, clean_dir, [fd, &body](std::string_view batch) {
+  body.producer = std::make_unique<ListingProducer>(std::move(page));
+  ListingProducer counter = *body.producer;  // the counting pass: one batch at a time, kept nowhere
+  std::string batch;
+  batch.reserve(kListingBatch + 4096);
+  do {
+    batch.clear();
+    counter.produce(batch, kListingBatch);
     body.size += batch.size();
-    return write_all(fd, batch);
-  });
-  bool ok = renderer.begin();
-  for (size_t i = 0; ok && i < entries.size(); ++i) ok = renderer.entry(entries[i]);
-  if (!ok || !renderer.end(omitted)) return EIO;
+  } while (!batch.empty());
   return body;
 }
 

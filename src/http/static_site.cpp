@@ -289,7 +289,8 @@ ResponseSummary StaticSite::missing_index(const Reply& reply, const Request& req
   return spa_applies(directory.error) ? spa_fallback(reply, request) : not_found(reply, request);
 }
 
-// --dir-listing: the page is rendered into a memory file, sent like a file.
+// --dir-listing: the page's length is counted first, then the page is made
+// batch by batch as the connection sends it (dir_listing.h); HEAD makes none.
 ResponseSummary StaticSite::serve_listing(const Reply& reply, const Request& request) {
   bool json = prefers_json(request.header("accept"));
   auto built = build_listing(root_, clean_path_, json ? ListingFormat::json : ListingFormat::html,
@@ -299,19 +300,17 @@ ResponseSummary StaticSite::serve_listing(const Reply& reply, const Request& req
     int status = status_for_errno(*error);
     return status == 404 ? not_found(reply, request) : serve_error(reply, status);
   }
-  auto body = std::make_shared<ListingBody>(std::move(std::get<ListingBody>(built)));
+  ListingBody& body = std::get<ListingBody>(built);
   HeaderWriter head = start_head(reply, 200, kListingCsp.size());
-  head.text("Content-Length: ").number(body->size).text("\r\n");
+  head.text("Content-Length: ").number(body.size).text("\r\n");
   head.field("Content-Type", json ? "application/json" : "text/html; charset=utf-8");
   head.field("Cache-Control", options_.extras.cache_control.empty() ? kHtmlCacheControl : options_.extras.cache_control);
   head.text("X-Content-Type-Options: nosniff\r\n");
   if (!json) head.field("Content-Security-Policy", kListingCsp);
   finish_head(reply, head, VaryFields::accept);  // Accept chose HTML or JSON
-  if (reply.head_only || body->size == 0) return {200, 0};
-  uint64_t size = body->size;
-  int fd = body->fd.get();
-  reply.out.append_file(fd, 0, size, std::move(body));
-  return {200, size};
+  if (reply.head_only || body.size == 0) return {200, 0};
+  reply.out.append_generated(body.size, std::move(body.producer));
+  return {200, body.size};
 }
 
 // --spa: a page navigation (GET/HEAD accepting text/html explicitly) to a

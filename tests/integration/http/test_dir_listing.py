@@ -1,17 +1,22 @@
 """`muxd http --dir-listing`: a directory without index.html is listed as HTML
 (escaped names, percent-encoded hrefs, a strict CSP, directories first) or as
 JSON for `Accept: application/json`; dotfiles follow --dotfiles; a directory
-URL without '/' redirects; a 20,000-entry directory is listed whole. Without
-the flag such a directory stays 403. Headless Chromium renders the page: a
+URL without '/' redirects; a 20,000-entry directory is listed whole, and
+read slowly through a small receive buffer it arrives byte-identical; the
+page of a 100,000-entry directory is made as it is sent, so a stalled client
+does not make the server hold it (RSS). Without the flag such a directory
+stays 403. Headless Chromium renders the page: a
 screenshot, and --dump-dom shows the hostile names as text, never run."""
 import http.client
 import json
 import os
 import re
+import socket
 import tempfile
+import time
 import unittest
 
-from harness import ServerTestCase
+from harness import ServerTestCase, skip_under_sanitizers
 from httpkit import HTTP_MODEL, SiteRoot, curl, get, start_http
 from test_browser import CHROMIUM, chromium, png_size
 
@@ -168,6 +173,27 @@ class BigDirectory(ServerTestCase):
         self.assertEqual(names, sorted(names))
         self.assertIn(f"{self.COUNT} entries".encode(), body)
 
+    def test_slow_reader_gets_the_same_bytes(self):
+        fast = curl("-s", "-H", "Accept: application/json", f"http://127.0.0.1:{self.server.port}/big/").stdout
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: the window stays small
+            s.settimeout(30)
+            s.connect(("127.0.0.1", self.server.port))
+            s.sendall(b"GET /big/ HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n")
+            chunks = []
+            while True:
+                chunk = s.recv(2048)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                if len(chunks) % 32 == 0:
+                    time.sleep(0.002)  # the server's socket fills and drains many times over
+        head, _, slow = b"".join(chunks).partition(b"\r\n\r\n")
+        length = int(re.search(rb"\r\nContent-Length: (\d+)", head).group(1))
+        self.assertEqual(len(slow), length)
+        self.assertEqual(slow, fast)
+        self.assertEqual(json.loads(slow)["count"], self.COUNT)
+
     def test_twenty_thousand_entries_as_json(self):
         r = get(self.server.port, "/big/", {"Accept": "application/json"})
         doc = json.loads(r.body)
@@ -219,6 +245,94 @@ class OneVaryLine(ServerTestCase):
         self.assertEqual(r.getheader("Content-Encoding"), "gzip")
         self.assertEqual(r.msg.get_all("Vary"), ["Accept, Accept-Encoding, Origin, Cookie"])
         conn.close()
+
+
+def process_tree(pid):
+    """`pid` and its descendants (--model fork serves each connection in a child)."""
+    pids = [pid]
+    for p in pids:
+        for task in os.listdir(f"/proc/{p}/task"):
+            try:
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    pids += [int(c) for c in f.read().split()]
+            except OSError:
+                pass
+    return pids
+
+
+def private_memory_kib(pid):
+    """What the server's processes hold of their own: private resident pages
+    (smaps_rollup: heap, and shmem they map) plus the size of every memory file
+    (memfd_create(2)) they keep open, which no RSS figure counts unless mapped."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    key, _, value = line.partition(":")
+                    if key in ("Private_Clean", "Private_Dirty"):
+                        total += int(value.split()[0])
+            for fd in os.listdir(f"/proc/{p}/fd"):
+                path = f"/proc/{p}/fd/{fd}"
+                if os.readlink(path).startswith("/memfd:"):
+                    total += os.stat(path).st_size // 1024
+        except OSError:  # a child that just exited
+            pass
+    return total
+
+
+@skip_under_sanitizers("the RSS bound is for the plain build (shadow memory and quarantine grow RSS)")
+class HugeDirectoryMemory(ServerTestCase):
+    """A 100,000-entry page (kMaxListingEntries) is about 16 MB; its entries, held
+    while it is sent, about 6 MB (short names, each escaped five times over).
+    Stalled clients must not make the server hold the page: it grows by less
+    than 3/4 of a page per client (it grew by a page each when the page went
+    to a memory file first)."""
+    COUNT = 100_000
+    CLIENTS = 1 if HTTP_MODEL == "iterative" else 2  # iterative serves one connection at a time
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = cls.class_resource(SiteRoot({}))
+        huge = cls.root.file("huge")
+        os.mkdir(huge)
+        for i in range(cls.COUNT):
+            os.close(os.open(os.path.join(huge, f"f{i:06d}<&>\"'.t"), os.O_CREAT | os.O_WRONLY, 0o644))
+        cls.server = cls.start_class_server(start_http, cls.root.path, "--dir-listing")
+
+    def stalled_client(self):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(30)
+        s.connect(("127.0.0.1", self.server.port))
+        s.sendall(b"GET /huge/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        received = b""
+        while b"\r\n\r\n" not in received:
+            received += s.recv(4096)
+        head = received.partition(b"\r\n\r\n")[0]
+        return s, received, int(re.search(rb"\r\nContent-Length: (\d+)", head).group(1))
+
+    def test_stalled_clients_do_not_make_the_server_hold_the_page(self):
+        pid = self.server.proc.pid
+        get(self.server.port, "/huge/")  # warm up: the heap reaches its steady size
+        before = private_memory_kib(pid)
+        clients = [self.stalled_client() for _ in range(self.CLIENTS)]
+        time.sleep(0.5)  # the server fills the sockets, then waits for them to drain
+        during = private_memory_kib(pid)
+        page = clients[0][2]
+        self.assertGreater(page, 10_000_000)
+        growth = during - before
+        print(f"\n{self.CLIENTS} stalled clients of a {page}-byte listing: the server grew by {growth} KiB "
+              f"({before} -> {during} KiB private + memory files)")
+        self.assertLess(growth * 1024, self.CLIENTS * page * 3 // 4)
+        for s, received, length in clients:  # and each still gets the whole page
+            with s:
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    received += chunk
+            self.assertEqual(len(received.partition(b"\r\n\r\n")[2]), length)
 
 
 @unittest.skipUnless(os.path.exists(CHROMIUM), f"{CHROMIUM} is absent (scripts/deps.sh test installs it)")

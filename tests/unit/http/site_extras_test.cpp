@@ -160,7 +160,7 @@ TEST(Cors, OriginsOnTheCommandLine) {
 // --- listings -----------------------------------------------------------------------
 
 TEST(Listing, SortsDirectoriesFirstThenNames) {
-  std::vector<ListingEntry> entries = {{"b.txt", 1, 0, false}, {"z", 0, 0, true}, {"A.txt", 1, 0, false},
+  ListingEntries entries = {{"b.txt", 1, 0, false}, {"z", 0, 0, true}, {"A.txt", 1, 0, false},
                                        {"a", 0, 0, true}, {"a.txt", 1, 0, false}};
   sort_listing(entries);
   std::vector<std::string> names;
@@ -193,24 +193,56 @@ TEST(Listing, HumanSizes) {
   EXPECT_EQ(human(5ull << 30), "5.0 GiB");
 }
 
-TEST(Listing, RendersInBatches) {
+// Drains a producer as OutputQueue would, checking each batch's size.
+std::string drain(OutputProducer& producer, size_t* batches = nullptr) {
   std::string page;
-  size_t batches = 0;
-  ListingRenderer renderer(ListingFormat::html, "/d/<x>/", [&](std::string_view batch) {
+  for (;;) {
+    std::string batch;
+    producer.produce(batch, kListingBatch);
+    if (batch.empty()) return page;
     EXPECT_LE(batch.size(), kListingBatch + 4096);
     page.append(batch);
-    ++batches;
-    return true;
-  });
-  ASSERT_TRUE(renderer.begin());
-  for (int i = 0; i < 3000; ++i) ASSERT_TRUE(renderer.entry({"<script>" + std::to_string(i), 10, 0, false}));
-  ASSERT_TRUE(renderer.end(0));
+    if (batches) ++*batches;
+  }
+}
+
+std::shared_ptr<ListingPage> script_page(size_t count, ListingFormat format = ListingFormat::html) {
+  auto page = std::make_shared<ListingPage>();
+  page->format = format;
+  page->path = "/d/<x>/";
+  for (size_t i = 0; i < count; ++i) page->entries.push_back({"<script>" + std::to_string(i), 10, 0, false});
+  return page;
+}
+
+TEST(Listing, RendersInBatches) {
+  ListingProducer producer(script_page(3000));
+  size_t batches = 0;
+  std::string page = drain(producer, &batches);
   EXPECT_GT(batches, 3u);
+  EXPECT_EQ(producer.rendered(), page.size());
   EXPECT_EQ(page.find("<script>"), std::string::npos);
   EXPECT_NE(page.find("<title>Index of /d/&lt;x&gt;/</title>"), std::string::npos);
   EXPECT_NE(page.find("href=\"./%3Cscript%3E42\""), std::string::npos);
   EXPECT_NE(page.find("href=\"../\""), std::string::npos);
   EXPECT_NE(page.find("3000 entries"), std::string::npos);
+}
+
+TEST(Listing, RendersTheSamePageWhateverTheBatches) {
+  for (ListingFormat format : {ListingFormat::html, ListingFormat::json}) {
+    auto page = script_page(500, format);
+    std::string whole;
+    ListingRenderer renderer(format, page->path);
+    renderer.begin(whole);
+    for (const ListingEntry& entry : page->entries) renderer.entry(whole, entry);
+    renderer.end(whole, 0);
+    ListingProducer producer(page);
+    std::string first;
+    producer.produce(first, 100);  // a small batch, then a clone goes on from there
+    EXPECT_LT(first.size(), whole.size());
+    std::unique_ptr<OutputProducer> rest = producer.clone();
+    EXPECT_EQ(first + drain(*rest), whole);
+    EXPECT_EQ(first + drain(producer), whole);  // the clone left the original where it was
+  }
 }
 
 TEST(Listing, BuildsFromADirectoryHidingDotfiles) {
@@ -222,8 +254,9 @@ TEST(Listing, BuildsFromADirectoryHidingDotfiles) {
   auto built = build_listing(root, "/", ListingFormat::json, false);
   ASSERT_TRUE(std::holds_alternative<ListingBody>(built));
   ListingBody& body = std::get<ListingBody>(built);
-  std::string json(body.size, '\0');
-  ASSERT_EQ(::pread(body.fd.get(), json.data(), json.size(), 0), static_cast<ssize_t>(body.size));
+  EXPECT_EQ(body.producer->rendered(), 0u);  // counted, not made yet
+  std::string json = drain(*body.producer);
+  EXPECT_EQ(json.size(), body.size);
   EXPECT_LT(json.find("\"sub\""), json.find("\"b.txt\""));
   EXPECT_NE(json.find("\"size\":2"), std::string::npos);
   EXPECT_EQ(json.find("secret"), std::string::npos);
