@@ -55,9 +55,13 @@ ChatServer::~ChatServer() { loop_.remove(socket_.get()); }
 
 SocketAddress ChatServer::local_address() const { return muxd::local_address(socket_.get()); }
 
+// Datagrams first, then ICMP errors: what is queued was sent before the
+// error's cause (a client that said its last words, sent EXIT and closed its
+// socket while our reply was on its way). Read the other way round, the
+// client is dropped as unreachable and its last message and EXIT are lost.
 void ChatServer::handle_events(uint32_t events) {
-  if (events & EPOLLERR) read_errors();
   if (events & EPOLLIN) receive();
+  if (events & EPOLLERR) read_errors();
   if (events & EPOLLOUT) sender_.flush();
   deliver();
 }
